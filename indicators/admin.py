@@ -1,0 +1,126 @@
+from django.contrib import admin
+from django.core.exceptions import ValidationError
+from django.forms.models import BaseInlineFormSet
+from django.utils.translation import gettext_lazy as _
+
+from indicators.models import (
+    Category,
+    Dimension,
+    Indicator,
+    QuarterlyReport,
+    ReportEvent,
+    Target,
+    target_errors,
+)
+from plans.admin_site import SecretariatAdmin, SecretariatInline
+
+
+class CategoryInline(SecretariatInline, admin.TabularInline):
+    model = Category
+    fields = ["code", "name", "name_km", "position"]
+    extra = 0
+
+
+@admin.register(Dimension)
+class DimensionAdmin(SecretariatAdmin):
+    list_display = ["code", "name", "name_km"]
+    search_fields = ["code", "name", "name_km"]
+    inlines = [CategoryInline]
+
+
+class TargetFormSet(BaseInlineFormSet):
+    def clean(self):
+        # The indicator may be new and unsaved here, so check each target
+        # against the indicator being edited rather than a saved one.
+        super().clean()
+        if self.instance.plan_id is None:
+            return
+        for form in self.forms:
+            data = getattr(form, "cleaned_data", None)
+            if not data or data.get("DELETE"):
+                continue
+            errors = target_errors(self.instance, data.get("year"), data.get("value"))
+            for field, message in errors.items():
+                form.add_error(field, message)
+        if any(form.errors for form in self.forms):
+            raise ValidationError("")
+
+
+class TargetInline(SecretariatInline, admin.TabularInline):
+    model = Target
+    formset = TargetFormSet
+    fields = ["year", "value"]
+    extra = 0
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(SecretariatAdmin):
+    list_display = [
+        "code",
+        "name",
+        "objective",
+        "measure",
+        "aggregation",
+        "direction",
+        "frequency",
+        "lead",
+        "weight",
+    ]
+    list_filter = [
+        "plan",
+        "objective__pillar",
+        "measure",
+        "aggregation",
+        "direction",
+        "frequency",
+        "lead__kind",
+    ]
+    search_fields = ["code", "name", "name_km", "lead__code"]
+    autocomplete_fields = ["objective", "lead"]
+    filter_horizontal = ["contributors", "disaggregation"]
+    list_select_related = ["objective", "lead"]
+    fieldsets = [
+        (None, {"fields": ["plan", "objective", "code", "name", "name_km", "position", "weight"]}),
+        (_("Measure"), {"fields": ["measure", "aggregation", "direction", "frequency", "unit"]}),
+        (_("Baseline"), {"fields": ["baseline", "baseline_year"]}),
+        (_("Who reports"), {"fields": ["lead", "contributors", "disaggregation"]}),
+    ]
+    inlines = [TargetInline]
+
+
+class ReportEventInline(SecretariatInline, admin.TabularInline):
+    model = ReportEvent
+    fields = ["at", "actor", "from_state", "to_state", "comment"]
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(QuarterlyReport)
+class QuarterlyReportAdmin(SecretariatAdmin):
+    list_display = ["organisation", "period", "state", "first_submitted_at", "approved_at", "approved_by"]
+    list_filter = ["state", "period__plan", "period", "organisation__kind"]
+    search_fields = ["organisation__code", "organisation__name", "period__code"]
+    list_select_related = ["organisation", "period", "approved_by"]
+    # The workflow (submit, approve, return, reopen) happens on the report pages,
+    # through services that record each step; the admin only looks.
+    readonly_fields = [
+        "organisation",
+        "period",
+        "state",
+        "version",
+        "first_submitted_at",
+        "submitted_at",
+        "submitted_by",
+        "approved_at",
+        "approved_by",
+        "review_comment",
+        "updated_by",
+    ]
+    inlines = [ReportEventInline]
+
+    def has_add_permission(self, request):
+        return False

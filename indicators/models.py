@@ -1,0 +1,461 @@
+"""Indicators, their targets and disaggregation, and the quarterly report.
+
+A quarterly report is one organisation's figures for one period: a value per
+indicator it leads or contributes to (split into cells when the indicator is
+disaggregated) and an update per activity it leads. Only figures of APPROVED
+reports count in scores, exports and the partners' API.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from plans.models import BilingualName, Organisation, ReportingPeriod
+from strategies.models import Activity, Objective, PlanNode
+
+HUNDRED = Decimal(100)
+
+
+class Dimension(BilingualName):
+    """A way to split a figure, e.g. sex or age group. Shared by all plans."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("disaggregation dimension")
+        verbose_name_plural = _("disaggregation dimensions")
+
+
+class Category(BilingualName):
+    """One value of a dimension, e.g. F for sex or U15 for age group."""
+
+    dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="categories")
+    code = models.CharField(_("code"), max_length=40)
+    position = models.PositiveIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["dimension", "position", "code"]
+        verbose_name = _("category")
+        verbose_name_plural = _("categories")
+        constraints = [
+            models.UniqueConstraint(fields=["dimension", "code"], name="category_code_unique_in_dimension"),
+        ]
+
+
+class Measure(models.TextChoices):
+    NUMBER = "NUMBER", _("Number")
+    PERCENT = "PERCENT", _("Percent")
+    MILESTONE = "MILESTONE", _("Milestone (yes/no)")
+
+
+class Aggregation(models.TextChoices):
+    SUM = "SUM", _("Sum over time (a flow)")
+    LATEST = "LATEST", _("Latest value (a level)")
+
+
+class Direction(models.TextChoices):
+    INCREASE = "INCREASE", _("Increase")
+    DECREASE = "DECREASE", _("Decrease")
+
+
+class Frequency(models.TextChoices):
+    QUARTERLY = "QUARTERLY", _("Quarterly")
+    ANNUAL = "ANNUAL", _("Annual (reported in Q4)")
+
+
+class Indicator(PlanNode):
+    """A measured result with a baseline and yearly targets."""
+
+    Measure = Measure
+    Aggregation = Aggregation
+    Direction = Direction
+    Frequency = Frequency
+
+    plan = models.ForeignKey("plans.Plan", on_delete=models.CASCADE, related_name="indicators")
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="indicators")
+    measure = models.CharField(_("measure"), max_length=10, choices=Measure.choices)
+    aggregation = models.CharField(_("aggregation"), max_length=6, choices=Aggregation.choices)
+    direction = models.CharField(
+        _("direction"), max_length=8, choices=Direction.choices, default=Direction.INCREASE
+    )
+    frequency = models.CharField(
+        _("frequency"), max_length=9, choices=Frequency.choices, default=Frequency.QUARTERLY
+    )
+    unit = models.CharField(_("unit"), max_length=80, blank=True)
+    baseline = models.DecimalField(_("baseline"), max_digits=16, decimal_places=4, default=0)
+    baseline_year = models.PositiveSmallIntegerField(_("baseline year"), null=True, blank=True)
+    lead = models.ForeignKey(
+        Organisation,
+        verbose_name=_("lead organisation"),
+        on_delete=models.PROTECT,
+        related_name="led_indicators",
+    )
+    contributors = models.ManyToManyField(
+        Organisation,
+        verbose_name=_("contributing organisations"),
+        blank=True,
+        related_name="contributed_indicators",
+        help_text=_("Other organisations that report figures that add up (SUM indicators only)."),
+    )
+    disaggregation = models.ManyToManyField(
+        Dimension, verbose_name=_("disaggregated by"), blank=True, related_name="indicators"
+    )
+
+    class Meta:
+        ordering = ["plan", "position", "code"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        constraints = [
+            *PlanNode.node_constraints("indicator"),
+            models.CheckConstraint(condition=Q(measure__in=Measure.values), name="indicator_measure_valid"),
+            models.CheckConstraint(
+                condition=Q(aggregation__in=Aggregation.values), name="indicator_aggregation_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(direction__in=Direction.values), name="indicator_direction_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(frequency__in=Frequency.values), name="indicator_frequency_valid"
+            ),
+            # A level can go down; a running total cannot.
+            models.CheckConstraint(
+                condition=Q(direction="INCREASE") | Q(aggregation="LATEST"),
+                name="indicator_decrease_only_latest",
+                violation_error_message=_("A decreasing indicator must use the latest value, not a sum."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(measure="MILESTONE") | Q(aggregation="LATEST", direction="INCREASE"),
+                name="indicator_milestone_latest_increase",
+                violation_error_message=_("A milestone is reached or not: latest value, increasing."),
+            ),
+            models.CheckConstraint(
+                condition=Q(baseline__gte=0),
+                name="indicator_baseline_not_negative",
+                violation_error_message=_("The baseline cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(measure="PERCENT") | Q(baseline__lte=100),
+                name="indicator_percent_baseline_max_100",
+                violation_error_message=_("A percentage baseline must lie between 0 and 100."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(measure="MILESTONE") | Q(baseline__in=[0, 1]),
+                name="indicator_milestone_baseline_0_or_1",
+                violation_error_message=_("A milestone baseline is 0 (not reached) or 1 (reached)."),
+            ),
+        ]
+        indexes = [
+            # The report form: indicators an organisation leads, across a plan.
+            models.Index(fields=["lead", "plan"], name="indicator_lead_plan_idx"),
+        ]
+
+    @property
+    def is_disaggregated(self) -> bool:
+        return self.disaggregation.exists()
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.objective_id and self.plan_id and self.objective.plan_id != self.plan_id:
+            errors["objective"] = _("The objective belongs to another plan.")
+        if self.measure == Measure.MILESTONE and self.aggregation != Aggregation.LATEST:
+            errors["aggregation"] = _("A milestone is reached or not: it always uses the latest value.")
+        elif self.measure == Measure.MILESTONE and self.direction != Direction.INCREASE:
+            errors["direction"] = _("A milestone is reached or not: it cannot decrease.")
+        elif self.direction == Direction.DECREASE and self.aggregation != Aggregation.LATEST:
+            errors["direction"] = _("A decreasing indicator must use the latest value, not a sum.")
+        if self.baseline is not None:
+            errors.update(value_errors(self.measure, self.baseline, field="baseline"))
+        if (
+            self.baseline_year
+            and self.plan_id
+            and not (self.plan.start_year - 20 <= self.baseline_year <= self.plan.end_year)
+        ):
+            errors["baseline_year"] = _("The baseline year must lie before or within the plan.")
+        if errors:
+            raise ValidationError(errors)
+
+
+def value_errors(measure: str, value: Decimal, *, field: str) -> dict:
+    """The one rule for what a figure of a given measure may be."""
+    if value < 0:
+        return {field: _("Enter a number of 0 or more.")}
+    if measure == Measure.PERCENT and value > HUNDRED:
+        return {field: _("A percentage must lie between 0 and 100.")}
+    if measure == Measure.MILESTONE and value not in (0, 1):
+        return {field: _("A milestone is 0 (not reached) or 1 (reached).")}
+    return {}
+
+
+class Target(models.Model):
+    """The target for one plan year. SUM: to achieve within the year;
+    LATEST: the level to reach by the end of the year."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    year = models.PositiveSmallIntegerField(_("year"))
+    value = models.DecimalField(_("target"), max_digits=16, decimal_places=4)
+
+    class Meta:
+        ordering = ["indicator", "year"]
+        verbose_name = _("annual target")
+        verbose_name_plural = _("annual targets")
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "year"], name="target_one_per_year"),
+            models.CheckConstraint(
+                condition=Q(value__gte=0),
+                name="target_not_negative",
+                violation_error_message=_("A target cannot be negative."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator.code} {self.year}: {self.value}"
+
+    def clean(self):
+        super().clean()
+        if self.indicator_id is None and not Target.indicator.is_cached(self):
+            return
+        errors = target_errors(self.indicator, self.year, self.value)
+        if errors:
+            raise ValidationError(errors)
+
+
+def target_errors(indicator: Indicator, year: int | None, value: Decimal | None) -> dict:
+    """The one rule for a target: a year of the plan, a value the measure allows."""
+    plan = indicator.plan
+    if year is not None and not (plan.start_year <= year <= plan.end_year):
+        return {
+            "year": _("Targets are set only for the plan's years (%(first)s–%(last)s).")
+            % {"first": plan.start_year, "last": plan.end_year}
+        }
+    if value is not None:
+        return value_errors(indicator.measure, value, field="value")
+    return {}
+
+
+def cell_key(categories: dict[str, str]) -> str:
+    """The canonical name of a disaggregation cell: ``age_group=U15;sex=F``."""
+    return ";".join(f"{dim}={cat}" for dim, cat in sorted(categories.items()))
+
+
+def cell_categories(key: str) -> dict[str, str]:
+    return dict(part.split("=", 1) for part in key.split(";") if part)
+
+
+class ReportState(models.TextChoices):
+    DRAFT = "DRAFT", _("Draft")
+    SUBMITTED = "SUBMITTED", _("Submitted")
+    RETURNED = "RETURNED", _("Returned")
+    APPROVED = "APPROVED", _("Approved")
+
+
+class QuarterlyReport(models.Model):
+    """One organisation's report for one period."""
+
+    State = ReportState
+
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="reports", verbose_name=_("organisation")
+    )
+    period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.PROTECT, related_name="reports", verbose_name=_("period")
+    )
+    state = models.CharField(_("state"), max_length=9, choices=State.choices, default=State.DRAFT)
+    # Raised by every save; a save that started from an older version is refused.
+    version = models.PositiveIntegerField(default=1)
+    first_submitted_at = models.DateTimeField(_("first submitted"), null=True, blank=True)
+    submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    review_comment = models.TextField(_("reviewer's comment"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["period", "organisation"]
+        verbose_name = _("quarterly report")
+        verbose_name_plural = _("quarterly reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "period"], name="report_one_per_organisation_and_period"
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=ReportState.values),
+                name="report_state_valid",
+            ),
+        ]
+        indexes = [
+            # Scoring reads approved reports of a plan's periods.
+            models.Index(fields=["period", "state"], name="report_period_state_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation.code} {self.period.code}"
+
+    @property
+    def is_late(self) -> bool:
+        """Late when first submitted after the deadline (or still not submitted)."""
+        if self.first_submitted_at is None:
+            return timezone.localdate() > self.period.deadline
+        return timezone.localdate(self.first_submitted_at) > self.period.deadline
+
+
+class ReportEvent(models.Model):
+    """A step in a report's life: created, submitted, returned, approved, reopened."""
+
+    report = models.ForeignKey(QuarterlyReport, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    from_state = models.CharField(max_length=9, blank=True)
+    to_state = models.CharField(max_length=9)
+    comment = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["report", "at", "id"]
+        verbose_name = _("report event")
+        verbose_name_plural = _("report events")
+
+    def __str__(self):
+        return f"{self.from_state or '-'} → {self.to_state}"
+
+
+class IndicatorValue(models.Model):
+    """An organisation's figure for one indicator in one report.
+
+    For a disaggregated indicator, ``value`` is the sum of its cells
+    (DisaggregatedValue); the service that writes them keeps the two in step.
+    """
+
+    report = models.ForeignKey(QuarterlyReport, on_delete=models.CASCADE, related_name="indicator_values")
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
+    value = models.DecimalField(_("value"), max_digits=16, decimal_places=4)
+    note = models.TextField(_("note"), blank=True)
+    gap_reason = models.TextField(_("reason for the gap"), blank=True)
+    corrective_action = models.TextField(_("corrective action"), blank=True)
+
+    class Meta:
+        ordering = ["report", "indicator"]
+        verbose_name = _("indicator value")
+        verbose_name_plural = _("indicator values")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "indicator"], name="value_one_per_indicator_in_report"),
+            models.CheckConstraint(
+                condition=Q(value__gte=0),
+                name="value_not_negative",
+                violation_error_message=_("Enter a number of 0 or more."),
+            ),
+        ]
+        indexes = [
+            # Scoring and the indicator page: all values of an indicator.
+            models.Index(fields=["indicator", "report"], name="value_indicator_report_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator.code} {self.value}"
+
+
+class DisaggregatedValue(models.Model):
+    """One cell of a disaggregated figure, e.g. sex=F;age_group=U15."""
+
+    indicator_value = models.ForeignKey(IndicatorValue, on_delete=models.CASCADE, related_name="cells")
+    cell = models.CharField(_("cell"), max_length=200)
+    value = models.DecimalField(_("value"), max_digits=16, decimal_places=4)
+
+    class Meta:
+        ordering = ["indicator_value", "cell"]
+        verbose_name = _("disaggregated value")
+        verbose_name_plural = _("disaggregated values")
+        constraints = [
+            models.UniqueConstraint(fields=["indicator_value", "cell"], name="cell_once_per_value"),
+            models.CheckConstraint(
+                condition=Q(value__gte=0),
+                name="cell_value_not_negative",
+                violation_error_message=_("Enter a number of 0 or more."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.cell}: {self.value}"
+
+
+class ActivityStatus(models.TextChoices):
+    NOT_STARTED = "NOT_STARTED", _("Not started")
+    IN_PROGRESS = "IN_PROGRESS", _("In progress")
+    DELAYED = "DELAYED", _("Delayed")
+    COMPLETED = "COMPLETED", _("Completed")
+    CANCELLED = "CANCELLED", _("Cancelled")
+
+
+class ActivityUpdate(models.Model):
+    """The lead organisation's quarterly word on an activity."""
+
+    Status = ActivityStatus
+
+    report = models.ForeignKey(QuarterlyReport, on_delete=models.CASCADE, related_name="activity_updates")
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="updates")
+    status = models.CharField(_("status"), max_length=11, choices=ActivityStatus.choices)
+    percent_complete = models.DecimalField(_("percent complete"), max_digits=5, decimal_places=2)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        ordering = ["report", "activity"]
+        verbose_name = _("activity update")
+        verbose_name_plural = _("activity updates")
+        constraints = [
+            models.UniqueConstraint(fields=["report", "activity"], name="update_one_per_activity_in_report"),
+            models.CheckConstraint(condition=Q(status__in=ActivityStatus.values), name="update_status_valid"),
+            models.CheckConstraint(
+                condition=Q(percent_complete__gte=0, percent_complete__lte=100),
+                name="update_percent_0_to_100",
+                violation_error_message=_("Percent complete must lie between 0 and 100."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="COMPLETED") | Q(percent_complete=100),
+                name="update_completed_is_100",
+                violation_error_message=_("A completed activity is 100% complete."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(status="NOT_STARTED") | Q(percent_complete=0),
+                name="update_not_started_is_0",
+                violation_error_message=_("An activity not started is 0% complete."),
+            ),
+        ]
+        indexes = [models.Index(fields=["activity", "report"], name="update_activity_report_idx")]
+
+    def __str__(self):
+        return f"{self.activity.code} {self.status} {self.percent_complete}%"
+
+    def clean(self):
+        super().clean()
+        errors = activity_update_errors(self.status, self.percent_complete)
+        if errors:
+            raise ValidationError(errors)
+
+
+def activity_update_errors(status: str, percent_complete: Decimal | None) -> dict:
+    """The one rule for a status and a percent complete that agree."""
+    if percent_complete is None:
+        return {}
+    if not (0 <= percent_complete <= HUNDRED):
+        return {"percent_complete": _("Percent complete must lie between 0 and 100.")}
+    if status == ActivityStatus.COMPLETED and percent_complete != HUNDRED:
+        return {"percent_complete": _("A completed activity is 100% complete.")}
+    if status == ActivityStatus.NOT_STARTED and percent_complete != 0:
+        return {"percent_complete": _("An activity not started is 0% complete.")}
+    return {}

@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.utils.translation import gettext_lazy as _
+from django.views.i18n import set_language
+
+from plans import views as plan_views
+
+admin.site.site_header = _("NTIP administration")
+admin.site.site_title = _("NTIP")
+admin.site.index_title = _("Plans, structure, organisations and users")
+
+urlpatterns = [
+    path("", plan_views.home, name="home"),
+    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    # The language switch must work on the login page too.
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("healthz", plan_views.healthz, name="healthz"),
+    path("plans/", include("indicators.urls")),
+    path("admin/", admin.site.urls),
+]

@@ -1,0 +1,50 @@
+"""Who may see and do what. Every view, API call, export and import asks here.
+
+Roles (product.md): secretariat_admin, secretariat_reviewer, focal_point,
+partner; anonymous visitors see only public plan summaries. Querysets are
+filtered here, where the data is read, not only in templates.
+"""
+
+from django.db.models import QuerySet
+
+from plans.models import Organisation, Plan, Role
+
+
+def user_is_admin(user) -> bool:
+    """May manage plans, structure, targets, organisations, users and periods."""
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and (user.is_superuser or user.role == Role.SECRETARIAT_ADMIN)
+    )
+
+
+def user_is_secretariat(user) -> bool:
+    """Sees everything, including other organisations' unapproved figures."""
+    return user_is_admin(user) or bool(
+        user.is_authenticated and user.is_active and user.role == Role.SECRETARIAT_REVIEWER
+    )
+
+
+def user_can_review(user) -> bool:
+    """May approve, return and reopen quarterly reports."""
+    return user_is_secretariat(user)
+
+
+def plans_for_user(user) -> QuerySet[Plan]:
+    """Signed-in users see every plan's structure; the public sees public plans."""
+    if user.is_authenticated and user.is_active:
+        return Plan.objects.all()
+    return Plan.objects.filter(is_public=True)
+
+
+def plan_get_for_user(user, code: str) -> Plan:
+    """The plan with this code, or Plan.DoesNotExist when the user may not see it."""
+    return plans_for_user(user).get(code=code)
+
+
+def organisations_for_user(user) -> QuerySet[Organisation]:
+    """Organisations are listed openly to signed-in users (names, codes, kinds)."""
+    if user.is_authenticated and user.is_active:
+        return Organisation.objects.all()
+    return Organisation.objects.none()

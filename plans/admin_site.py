@@ -1,0 +1,76 @@
+"""The admin pages are the secretariat administrator's workbench."""
+
+from django.contrib import admin
+
+from plans.access import user_is_admin
+from plans.models import Plan
+from plans.services import audit_record
+
+
+class NtipAdminSite(admin.AdminSite):
+    def has_permission(self, request):
+        return user_is_admin(request.user)
+
+
+class SecretariatAdmin(admin.ModelAdmin):
+    """Role-based rights (not Django's per-model permissions), and every save
+    and delete recorded in the audit trail with who did it."""
+
+    def has_module_permission(self, request):
+        return user_is_admin(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return user_is_admin(request.user)
+
+    def has_add_permission(self, request):
+        return user_is_admin(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return user_is_admin(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return user_is_admin(request.user)
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        audit_record(
+            actor=request.user,
+            action=f"{obj._meta.model_name}.{'update' if change else 'create'}",
+            target=obj,
+            plan=plan_of(obj),
+            details={"changed": list(form.changed_data)},
+        )
+
+    def delete_model(self, request, obj):
+        plan = plan_of(obj)
+        audit_record(actor=request.user, action=f"{obj._meta.model_name}.delete", target=obj, plan=plan)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            audit_record(
+                actor=request.user, action=f"{obj._meta.model_name}.delete", target=obj, plan=plan_of(obj)
+            )
+        super().delete_queryset(request, queryset)
+
+
+class SecretariatInline:
+    """Inlines follow the same role-based rights as their page."""
+
+    def has_view_permission(self, request, obj=None):
+        return user_is_admin(request.user)
+
+    def has_add_permission(self, request, obj=None):
+        return user_is_admin(request.user)
+
+    def has_change_permission(self, request, obj=None):
+        return user_is_admin(request.user)
+
+    def has_delete_permission(self, request, obj=None):
+        return user_is_admin(request.user)
+
+
+def plan_of(obj):
+    if isinstance(obj, Plan):
+        return obj
+    return getattr(obj, "plan", None)

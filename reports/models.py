@@ -1,0 +1,1 @@
+"""Score snapshots, dashboards and exports live here (see the scores issue)."""

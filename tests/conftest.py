@@ -1,0 +1,42 @@
+import pytest
+
+from plans.models import Role
+from tests.factories import OrganisationFactory, UserFactory
+
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def ministry(db):
+    return OrganisationFactory(code="MOI", name="Ministry of Interior")
+
+
+@pytest.fixture
+def other_ministry(db):
+    return OrganisationFactory(code="MOJ", name="Ministry of Justice")
+
+
+@pytest.fixture
+def secretariat(db):
+    return OrganisationFactory(code="NCCT-GS", name="NCCT General Secretariat", kind="SECRETARIAT")
+
+
+@pytest.fixture
+def admin_user(secretariat):
+    return UserFactory(username="admin", role=Role.SECRETARIAT_ADMIN, organisation=secretariat)
+
+
+@pytest.fixture
+def reviewer(secretariat):
+    return UserFactory(username="reviewer", role=Role.SECRETARIAT_REVIEWER, organisation=secretariat)
+
+
+@pytest.fixture
+def focal_point(ministry):
+    return UserFactory(username="focal", role=Role.FOCAL_POINT, organisation=ministry)
+
+
+@pytest.fixture
+def partner(db):
+    org = OrganisationFactory(code="IOM", name="IOM", kind="PARTNER")
+    return UserFactory(username="partner", role=Role.PARTNER, organisation=org)
