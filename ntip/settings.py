@@ -8,6 +8,7 @@ CELERY_BROKER_URL (Redis), SECRET_KEY, ALLOWED_HOSTS and the HTTPS settings.
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 from xstatic.pkg import bootstrap as xstatic_bootstrap
 
@@ -174,8 +175,10 @@ CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout"
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.SessionAuthentication",
+        # Token first, so that a request without credentials gets 401 with a
+        # WWW-Authenticate header rather than a bare 403.
         "rest_framework.authentication.TokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
@@ -187,4 +190,15 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
+}
+
+CELERY_BEAT_SCHEDULE = {
+    "reconcile-stale-scores": {
+        "task": "reports.tasks.reconcile_stale_scores",
+        "schedule": envint("SCORES_RECONCILE_SECONDS", 300),
+    },
+    "recompute-all-scores-nightly": {
+        "task": "reports.tasks.recompute_all_scores",
+        "schedule": crontab(hour=1, minute=30),
+    },
 }

@@ -19,5 +19,6 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("healthz", plan_views.healthz, name="healthz"),
     path("plans/", include("indicators.urls")),
+    path("api/v1/", include("ntip.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -4,7 +4,7 @@ from django.contrib import admin
 
 from plans.access import user_is_admin
 from plans.models import Plan
-from plans.services import audit_record
+from plans.services import audit_record, scores_mark_stale
 
 
 class NtipAdminSite(admin.AdminSite):
@@ -40,18 +40,25 @@ class SecretariatAdmin(admin.ModelAdmin):
             plan=plan_of(obj),
             details={"changed": list(form.changed_data)},
         )
+        mark_plan_scores_stale(obj)
 
     def delete_model(self, request, obj):
         plan = plan_of(obj)
         audit_record(actor=request.user, action=f"{obj._meta.model_name}.delete", target=obj, plan=plan)
         super().delete_model(request, obj)
+        if plan is not None and plan.pk is not None and not isinstance(obj, Plan):
+            scores_mark_stale(plan_id=plan.pk)
 
     def delete_queryset(self, request, queryset):
         for obj in queryset:
             audit_record(
                 actor=request.user, action=f"{obj._meta.model_name}.delete", target=obj, plan=plan_of(obj)
             )
+        plan_ids = {plan.pk for plan in map(plan_of, queryset) if plan is not None}
         super().delete_queryset(request, queryset)
+        for plan_id in plan_ids:
+            if Plan.objects.filter(pk=plan_id).exists():
+                scores_mark_stale(plan_id=plan_id)
 
 
 class SecretariatInline:
@@ -74,3 +81,11 @@ def plan_of(obj):
     if isinstance(obj, Plan):
         return obj
     return getattr(obj, "plan", None)
+
+
+def mark_plan_scores_stale(obj) -> None:
+    """A change of structure, weights, thresholds or targets makes all of the
+    plan's stored scores stale."""
+    plan = plan_of(obj)
+    if plan is not None and plan.pk is not None:
+        scores_mark_stale(plan_id=plan.pk)

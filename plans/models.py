@@ -254,3 +254,36 @@ class AuditEvent(models.Model):
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.object_repr}"
+
+
+class ScoreState(models.Model):
+    """How fresh a plan's stored scores are, and who is recomputing them.
+
+    A row of its own (not fields on Plan) so that editing a plan's name can
+    never write back an old staleness mark over one set by an approval.
+    ``version`` rises with every mark; a recompute that started from an older
+    version leaves the plan stale, so no approval is ever lost.
+    """
+
+    plan = models.OneToOneField(Plan, on_delete=models.CASCADE, related_name="score_state")
+    stale_from = models.PositiveSmallIntegerField(
+        null=True, blank=True, help_text=_("Index of the first period whose scores are out of date.")
+    )
+    version = models.PositiveIntegerField(default=0)
+    marked_at = models.DateTimeField(null=True, blank=True)
+    # A worker holds the plan until this time; another worker leaves it alone.
+    lease_until = models.DateTimeField(null=True, blank=True)
+    computed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("score state")
+        verbose_name_plural = _("score states")
+        indexes = [
+            # The reconcile task: which plans have stale scores?
+            models.Index(fields=["stale_from"], name="scorestate_stale_idx"),
+        ]
+
+    def __str__(self):
+        return (
+            f"{self.plan_id}: stale from {self.stale_from}" if self.stale_from else f"{self.plan_id}: fresh"
+        )

@@ -1,22 +1,29 @@
 """Writes to plans, periods, organisations and users. Each records who did it."""
 
 import datetime
+import logging
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, Model
+from django.db.models import F, Model, Value
+from django.db.models.functions import Coalesce, Least
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from ntip.celery import app as celery_app
 from plans.models import (
     AuditEvent,
     Organisation,
     Plan,
     ReportingPeriod,
     Role,
+    ScoreState,
     User,
     period_code,
     quarter_bounds,
 )
+
+logger = logging.getLogger(__name__)
 
 
 def audit_record(
@@ -131,3 +138,42 @@ def user_save(
         details={"role": role, "organisation": organisation.code if organisation else None},
     )
     return user, created
+
+
+# The Celery task that recomputes a plan's scores, named rather than imported:
+# it lives in the reports app, which builds on this one.
+RECOMPUTE_TASK = "reports.tasks.recompute_plan_scores"
+
+
+def scores_mark_stale(*, plan_id: int, from_index: int = 1) -> None:
+    """Mark a plan's stored scores out of date from period ``from_index`` on,
+    and ask a worker to recompute them once this transaction commits.
+
+    Approving or reopening figures for period p marks p on; a change of
+    structure, weights, thresholds or targets marks everything (index 1).
+    """
+    ScoreState.objects.get_or_create(plan_id=plan_id)
+    ScoreState.objects.filter(plan_id=plan_id).update(
+        stale_from=Least(Coalesce("stale_from", Value(from_index)), Value(from_index)),
+        version=F("version") + 1,
+        marked_at=timezone.now(),
+    )
+    transaction.on_commit(lambda: scores_enqueue_recompute(plan_id=plan_id))
+
+
+def scores_enqueue_recompute(*, plan_id: int) -> bool:
+    """Send the recompute task; False when the broker cannot be reached.
+
+    The publish retry is bounded in settings (about a second), so a request
+    never hangs on a broker that is down. The plan stays marked stale and the
+    periodic reconcile task picks it up when the broker is back.
+    """
+    task = celery_app.tasks[RECOMPUTE_TASK]
+    try:
+        task.apply_async(args=[plan_id], retry=True)
+    except Exception:  # kombu raises OperationalError and friends; never fail the write.
+        logger.warning(
+            "Could not enqueue score recompute for plan %s; reconcile will retry", plan_id, exc_info=True
+        )
+        return False
+    return True

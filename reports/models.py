@@ -1,1 +1,71 @@
-"""Score snapshots, dashboards and exports live here (see the scores issue)."""
+"""Stored scores. Pages and the API read these; none recomputes a plan on request."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from plans.models import Plan, ReportingPeriod
+
+
+class NodeType(models.TextChoices):
+    PLAN = "plan", _("plan")
+    PILLAR = "pillar", _("pillar")
+    OBJECTIVE = "objective", _("objective")
+    INDICATOR = "indicator", _("indicator")
+    ACTIVITY = "activity", _("activity")
+
+
+class Status(models.TextChoices):
+    ON_TRACK = "ON_TRACK", _("On track")
+    AT_RISK = "AT_RISK", _("At risk")
+    OFF_TRACK = "OFF_TRACK", _("Off track")
+    NO_DATA = "NO_DATA", _("No data")
+    NOT_DUE = "NOT_DUE", _("Not due yet")
+
+
+class ScoreSnapshot(models.Model):
+    """The score of one node of a plan at one period, as scoring.md defines it.
+
+    Fractions, not percentages. ``progress`` is the raw P (may exceed 1 or be
+    negative); ``achieved`` and ``expected`` are P* and X*, clipped to [0, 1].
+    """
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="score_snapshots")
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="score_snapshots")
+    node_type = models.CharField(max_length=9, choices=NodeType.choices)
+    node_id = models.PositiveBigIntegerField()
+    code = models.CharField(max_length=40)
+    progress = models.FloatField(null=True, blank=True)
+    achieved = models.FloatField(null=True, blank=True)
+    expected = models.FloatField(null=True, blank=True)
+    status = models.CharField(max_length=9, choices=Status.choices)
+    coverage = models.FloatField(null=True, blank=True)
+    # Leaves below the node by status, e.g. {"ON_TRACK": 12, "NO_DATA": 3}.
+    counts = models.JSONField(default=dict, blank=True)
+    # Indicators: actual and expected to date in the indicator's own unit.
+    actual_value = models.FloatField(null=True, blank=True)
+    expected_value = models.FloatField(null=True, blank=True)
+    cancelled = models.BooleanField(default=False)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["period", "node_type", "code"]
+        verbose_name = _("score snapshot")
+        verbose_name_plural = _("score snapshots")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "node_type", "node_id"], name="snapshot_one_per_node_and_period"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(node_type__in=NodeType.values), name="snapshot_node_type_valid"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status__in=Status.values), name="snapshot_status_valid"
+            ),
+        ]
+        indexes = [
+            # The scores API and dashboards: every node of a plan at a period.
+            models.Index(fields=["plan", "period", "node_type"], name="snapshot_plan_period_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.period.code} {self.node_type} {self.code}: {self.status}"

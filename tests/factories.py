@@ -143,3 +143,33 @@ class QuarterlyReportFactory(factory.django.DjangoModelFactory):
 
     organisation = factory.SubFactory(OrganisationFactory)
     period = factory.LazyAttribute(lambda o: PlanFactory().periods.get(index=1))
+
+
+def approved_report(organisation, period, *, values=None, updates=None, state="APPROVED"):
+    """A report of ``organisation`` for ``period`` in ``state`` (APPROVED by default),
+    holding ``values`` {indicator: number} and ``updates`` {activity: (status, percent)}.
+    Writes rows directly: the workflow services are tested on their own."""
+    from django.utils import timezone
+
+    from indicators.models import ActivityUpdate, IndicatorValue
+
+    report, _ = QuarterlyReport.objects.update_or_create(
+        organisation=organisation,
+        period=period,
+        defaults={
+            "state": state,
+            "first_submitted_at": timezone.now() if state != "DRAFT" else None,
+            "approved_at": timezone.now() if state == "APPROVED" else None,
+        },
+    )
+    for indicator, value in (values or {}).items():
+        IndicatorValue.objects.update_or_create(
+            report=report, indicator=indicator, defaults={"value": Decimal(str(value))}
+        )
+    for activity, (status, percent) in (updates or {}).items():
+        ActivityUpdate.objects.update_or_create(
+            report=report,
+            activity=activity,
+            defaults={"status": status, "percent_complete": Decimal(str(percent))},
+        )
+    return report
