@@ -8,6 +8,10 @@ class PlansConfig(AppConfig):
     name = "plans"
     verbose_name = _("Plans and organisations")
 
+    def ready(self):
+        # Registers the deploy checks (ntip.E001) with Django's check framework.
+        import plans.checks  # noqa: F401
+
 
 class NtipAdminConfig(admin_apps.AdminConfig):
     default = False

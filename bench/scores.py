@@ -1,0 +1,134 @@
+"""Benchmark: recomputing a plan's scores, against the floor of merely reading
+its approved figures and writing its snapshot rows.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/ntip_bench \\
+        .venv/bin/python bench/scores.py [--scale 10] [--repeat 3]
+
+Creates and migrates the database's tables if needed, seeds ``seed_demo --scale N``
+(idempotent), then prints each figure (median of the repeats) and the ratios the
+scores issue sets as targets: full recompute within 3× the floor and under 10 s;
+recompute after one approval in the latest period under 1 s.
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "ntip.settings")
+
+import django
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.utils import timezone  # noqa: E402
+
+from indicators.models import ActivityUpdate, IndicatorValue, ReportState  # noqa: E402
+from plans.models import Plan  # noqa: E402
+from plans.services import scores_mark_stale  # noqa: E402
+from reports.models import ScoreSnapshot  # noqa: E402
+from reports.services import plan_scores_recompute  # noqa: E402
+
+
+def timed(function, repeat: int) -> float:
+    runs = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        function()
+        runs.append(time.perf_counter() - started)
+    return statistics.median(runs)
+
+
+def floor(plan: Plan) -> None:
+    """Read every approved value and update, and write as many snapshot rows
+    as a full recompute writes: the I/O no recompute can avoid."""
+    values = list(
+        IndicatorValue.objects.filter(indicator__plan=plan, report__state=ReportState.APPROVED).values_list(
+            "indicator_id", "report__period__index", "report__organisation_id", "value"
+        )
+    )
+    updates = list(
+        ActivityUpdate.objects.filter(activity__plan=plan, report__state=ReportState.APPROVED).values_list(
+            "activity_id", "report__period__index", "status", "percent_complete"
+        )
+    )
+    template = list(ScoreSnapshot.objects.filter(plan=plan).values_list("period_id", "node_type", "node_id"))
+    now = timezone.now()
+    with transaction.atomic():
+        ScoreSnapshot.objects.filter(plan=plan).delete()
+        ScoreSnapshot.objects.bulk_create(
+            [
+                ScoreSnapshot(
+                    plan=plan,
+                    period_id=period_id,
+                    node_type=node_type,
+                    node_id=node_id,
+                    code="x",
+                    progress=0.5,
+                    achieved=0.5,
+                    expected=0.5,
+                    status="ON_TRACK",
+                    coverage=1.0,
+                    counts={},
+                    computed_at=now,
+                )
+                for period_id, node_type, node_id in template
+            ],
+            batch_size=2000,
+        )
+    return len(values) + len(updates)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--scale", type=int, default=10)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    with open(os.devnull, "w") as quiet:
+        call_command("seed_demo", scale=args.scale, verbosity=0, stdout=quiet)
+    seed_seconds = time.perf_counter() - started
+    plan = max(Plan.objects.all(), key=lambda p: p.indicators.count())
+    plan_scores_recompute(plan_id=plan.pk, everything=True)  # warm up, and lay out the rows
+
+    counts = {
+        "indicators": plan.indicators.count(),
+        "activities": plan.activities.count(),
+        "approved values": IndicatorValue.objects.filter(
+            indicator__plan=plan, report__state=ReportState.APPROVED
+        ).count(),
+        "snapshot rows": ScoreSnapshot.objects.filter(plan=plan).count(),
+    }
+    floor_s = timed(lambda: floor(plan), args.repeat)
+    full_s = timed(lambda: plan_scores_recompute(plan_id=plan.pk, everything=True), args.repeat)
+    latest = (
+        plan.periods.filter(reports__state=ReportState.APPROVED).order_by("-index").first()
+        or plan.periods.order_by("-index").first()
+    )
+
+    def one_approval():
+        scores_mark_stale(plan_id=plan.pk, from_index=latest.index)
+        plan_scores_recompute(plan_id=plan.pk)
+
+    one_s = timed(one_approval, args.repeat)
+
+    print(f"database: {connection.vendor}; plan {plan.code}; seed --scale {args.scale}: {seed_seconds:.1f} s")
+    for name, count in counts.items():
+        print(f"  {name:>16}: {count}")
+    print(f"floor (read approved figures, write every snapshot row): {floor_s:.3f} s")
+    print(
+        f"full recompute, every period:                            {full_s:.3f} s"
+        f"  = {full_s / floor_s:.2f}× the floor (target ≤ 3×, < 10 s)"
+    )
+    print(f"recompute after one approval in {latest.code}:               {one_s:.3f} s  (target < 1 s)")
+
+
+if __name__ == "__main__":
+    main()
