@@ -46,6 +46,9 @@ class ScoreSnapshot(models.Model):
     expected_value = models.FloatField(null=True, blank=True)
     cancelled = models.BooleanField(default=False)
     computed_at = models.DateTimeField()
+    # A fingerprint of the score's values: a recompute compares fingerprints to
+    # rewrite only the rows whose score changed.
+    digest = models.CharField(max_length=32, editable=False)
 
     class Meta:
         ordering = ["period", "node_type", "code"]

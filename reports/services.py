@@ -6,8 +6,10 @@ recomputed are replaced whole, so running it twice gives the same rows.
 """
 
 import datetime
+import hashlib
 import logging
 from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.db import transaction
 from django.db.models import Q
@@ -71,41 +73,101 @@ def scores_take_lease(*, plan_id: int) -> bool:
     )
 
 
+# What a snapshot says, in the order ScoreRow carries it after its key.
+SCORE_FIELDS = (
+    "code",
+    "progress",
+    "achieved",
+    "expected",
+    "status",
+    "coverage",
+    "counts",
+    "actual_value",
+    "expected_value",
+    "cancelled",
+)
+
+
+class ScoreRow(NamedTuple):
+    """One snapshot as plain values: cheap to build, compare and write."""
+
+    period_id: int
+    node_type: str
+    node_id: int
+    values: tuple
+
+    @property
+    def digest(self) -> str:
+        # repr() of floats is exact and the counts keep the rule's order of
+        # statuses, so equal scores always give equal fingerprints.
+        return hashlib.blake2b(repr(self.values).encode(), digest_size=16).hexdigest()
+
+
 @transaction.atomic
 def plan_scores_write(*, plan: Plan, from_index: int) -> int:
-    """Replace the plan's snapshots of every period from ``from_index`` on."""
+    """Recompute every score of the plan from period ``from_index`` on.
+
+    Only the snapshots whose score changed are rewritten (with the new
+    ``computed_at``); the others stay as they are, still true. One approval
+    changes a few hundred rows of a large plan, not all of them. The plan's
+    ScoreState.computed_at says when all its scores were last brought up to
+    date. Returns how many scores were computed.
+    """
     inputs = plan_scoring_inputs(plan=plan)
     computed_at = timezone.now()
-    rows = [
-        snapshot
+    new = {
+        (row.period_id, row.node_type, row.node_id): row
         for period, ref in inputs.periods
         if ref.index >= from_index
-        for snapshot in period_snapshots(inputs, period, ref, computed_at)
-    ]
-    ScoreSnapshot.objects.filter(plan=plan, period__index__gte=from_index).delete()
-    ScoreSnapshot.objects.bulk_create(rows, batch_size=2000)
-    return len(rows)
+        for row in period_rows(inputs, period, ref)
+    }
+    stored = ScoreSnapshot.objects.filter(plan=plan, period__index__gte=from_index)
+    old = {
+        (period_id, node_type, node_id): (pk, digest)
+        for pk, period_id, node_type, node_id, digest in stored.values_list(
+            "pk", "period_id", "node_type", "node_id", "digest"
+        )
+    }
+    outdated = {key: pk for key, (pk, digest) in old.items() if key not in new or new[key].digest != digest}
+    pks = list(outdated.values())
+    for start in range(0, len(pks), 5000):
+        ScoreSnapshot.objects.filter(pk__in=pks[start : start + 5000]).delete()
+    ScoreSnapshot.objects.bulk_create(
+        [
+            ScoreSnapshot(
+                plan=plan,
+                period_id=row.period_id,
+                node_type=row.node_type,
+                node_id=row.node_id,
+                computed_at=computed_at,
+                digest=row.digest,
+                **dict(zip(SCORE_FIELDS, row.values, strict=True)),
+            )
+            for key, row in new.items()
+            if key not in old or key in outdated
+        ],
+        batch_size=2000,
+    )
+    return len(new)
 
 
-def period_snapshots(inputs: PlanInputs, period, ref: scoring.PeriodRef, computed_at) -> list[ScoreSnapshot]:
+def period_rows(inputs: PlanInputs, period, ref: scoring.PeriodRef) -> list[ScoreRow]:
     """Score every leaf at the period, then roll up objectives, pillars and the plan."""
 
-    def snapshot(node_type, node_id, code, score, **extra):
-        return ScoreSnapshot(
-            plan=inputs.plan,
-            period=period,
-            node_type=node_type,
-            node_id=node_id,
-            code=code,
-            progress=score.progress,
-            achieved=score.achieved,
-            expected=score.expected,
-            status=score.status,
-            coverage=score.coverage,
-            counts=dict(score.counts),
-            computed_at=computed_at,
-            **extra,
+    def row(node_type, node_id, code, score, actual=None, expected_value=None, cancelled=False):
+        values = (
+            code,
+            score.progress,
+            score.achieved,
+            score.expected,
+            score.status,
+            score.coverage,
+            dict(score.counts),
+            actual,
+            expected_value,
+            cancelled,
         )
+        return ScoreRow(period.pk, node_type, node_id, values)
 
     rows = []
     by_objective = {o.id: [] for o in inputs.objectives}
@@ -116,29 +178,22 @@ def period_snapshots(inputs: PlanInputs, period, ref: scoring.PeriodRef, compute
         by_objective[leaf.objective_id].append((leaf.weight, score))
         if leaf.kind == "indicator":
             rows.append(
-                snapshot(
-                    NodeType.INDICATOR,
-                    leaf.id,
-                    leaf.code,
-                    score,
-                    actual_value=score.actual,
-                    expected_value=score.expected_value,
-                )
+                row(NodeType.INDICATOR, leaf.id, leaf.code, score, score.actual, score.expected_value)
             )
         else:
-            rows.append(snapshot(NodeType.ACTIVITY, leaf.id, leaf.code, score, cancelled=score.cancelled))
+            rows.append(row(NodeType.ACTIVITY, leaf.id, leaf.code, score, cancelled=score.cancelled))
     by_pillar = {p.id: [] for p in inputs.pillars}
     for objective in inputs.objectives:
         score = scoring.rollup(by_objective[objective.id], thresholds=inputs.thresholds)
         by_pillar[objective.parent_id].append((objective.weight, score))
-        rows.append(snapshot(NodeType.OBJECTIVE, objective.id, objective.code, score))
+        rows.append(row(NodeType.OBJECTIVE, objective.id, objective.code, score))
     plan_children = []
     for pillar in inputs.pillars:
         score = scoring.rollup(by_pillar[pillar.id], thresholds=inputs.thresholds)
         plan_children.append((pillar.weight, score))
-        rows.append(snapshot(NodeType.PILLAR, pillar.id, pillar.code, score))
+        rows.append(row(NodeType.PILLAR, pillar.id, pillar.code, score))
     score = scoring.rollup(plan_children, thresholds=inputs.thresholds)
-    rows.append(snapshot(NodeType.PLAN, inputs.plan.pk, inputs.plan.code, score))
+    rows.append(row(NodeType.PLAN, inputs.plan.pk, inputs.plan.code, score))
     return rows
 
 

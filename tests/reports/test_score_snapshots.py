@@ -3,10 +3,12 @@ the same rows however often the work runs."""
 
 import pytest
 
+from indicators.models import Indicator
 from plans.models import ScoreState
 from plans.services import scores_mark_stale
 from reports.models import ScoreSnapshot
 from reports.services import plan_scores_recompute, scores_take_lease
+from strategies.models import Objective
 from tests.factories import (
     ActivityFactory,
     IndicatorFactory,
@@ -90,8 +92,6 @@ def test_figures_not_yet_approved_never_change_a_score(worked_example, state):
     plan, period = worked_example
     plan_scores_recompute(plan_id=plan.pk, everything=True)
     before = scores(plan, "2024-Q3")["indicator", "I-SUM"]
-    from indicators.models import Indicator
-
     trained = Indicator.objects.get(code="I-SUM")
     approved_report(OrganisationFactory(code="MOJ"), period["2024-Q3"], values={trained: 500}, state=state)
     plan_scores_recompute(plan_id=plan.pk, everything=True)
@@ -101,8 +101,6 @@ def test_figures_not_yet_approved_never_change_a_score(worked_example, state):
 
 def test_contributors_values_add_up_for_a_sum_but_only_the_lead_counts_for_a_level(worked_example):
     plan, period = worked_example
-    from indicators.models import Indicator
-
     trained, referred = Indicator.objects.get(code="I-SUM"), Indicator.objects.get(code="I-LATEST")
     approved_report(OrganisationFactory(code="MOJ"), period["2024-Q2"], values={trained: 10, referred: 99})
     plan_scores_recompute(plan_id=plan.pk, everything=True)
@@ -135,17 +133,34 @@ def test_recomputing_twice_gives_identical_rows(worked_example):
     assert first == second
 
 
-def test_an_approval_for_a_period_recomputes_that_period_and_later_ones_only(worked_example):
+def test_an_approval_for_a_period_rewrites_only_the_scores_it_changed(worked_example):
     plan, period = worked_example
     plan_scores_recompute(plan_id=plan.pk, everything=True)
-    computed = dict(
-        ScoreSnapshot.objects.filter(plan=plan).values_list("period__index", "computed_at").distinct()
-    )
+    before = {
+        (s.period.index, s.node_type, s.code): (s.pk, s.computed_at)
+        for s in ScoreSnapshot.objects.filter(plan=plan).select_related("period")
+    }
+    trained = Indicator.objects.get(code="I-SUM")
+    approved_report(OrganisationFactory(code="MOJ"), period["2024-Q3"], values={trained: 25})
     scores_mark_stale(plan_id=plan.pk, from_index=period["2024-Q3"].index)
     assert ScoreState.objects.get(plan=plan).stale_from == 3
     plan_scores_recompute(plan_id=plan.pk)
-    now = dict(ScoreSnapshot.objects.filter(plan=plan).values_list("period__index", "computed_at").distinct())
-    assert [i for i in range(1, 21) if now[i] != computed[i]] == list(range(3, 21))
+    after = {
+        (s.period.index, s.node_type, s.code): (s.pk, s.computed_at)
+        for s in ScoreSnapshot.objects.filter(plan=plan).select_related("period")
+    }
+    rewritten = {key for key in after if after[key] != before[key]}
+    # The SUM indicator and its parents change from 2024-Q3 on; the level
+    # indicator does not, and nothing before 2024-Q3 is touched.
+    assert {index for index, _, _ in rewritten} == set(range(3, 21))
+    assert {(node, code) for _, node, code in rewritten} == {
+        ("indicator", "I-SUM"),
+        ("objective", "O1"),
+        ("pillar", plan.pillars.get().code),
+        ("plan", "NSP"),
+    }
+    assert scores(plan, "2024-Q3")["indicator", "I-SUM"].actual_value == 75
+    assert ScoreState.objects.get(plan=plan).stale_from is None
 
 
 def test_the_earliest_mark_wins_until_the_scores_are_recomputed(worked_example):
@@ -190,8 +205,6 @@ def test_an_approval_during_a_recompute_leaves_the_plan_stale_for_another_round(
 
 def test_cancelled_activity_is_stored_apart_and_leaves_the_rollup(worked_example):
     plan, period = worked_example
-    from strategies.models import Objective
-
     objective = Objective.objects.get(code="O1")
     activity = ActivityFactory(objective=objective, code="A1")
     approved_report(activity.lead, period["2024-Q2"], updates={activity: ("CANCELLED", 10)})

@@ -1,0 +1,333 @@
+"""The values import: drafts for a focal point, approved figures for the
+secretariat, every bad row at once, nothing written on a bad file."""
+
+import csv
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.core.management import CommandError, call_command
+from openpyxl import Workbook
+
+from indicators.imports import values_import
+from indicators.models import (
+    ActivityUpdate,
+    DisaggregatedValue,
+    IndicatorValue,
+    QuarterlyReport,
+    ReportEvent,
+    cell_key,
+)
+from plans.models import AuditEvent, ScoreState
+from reports.models import ScoreSnapshot
+from reports.services import plan_scores_recompute
+from tests.factories import (
+    ActivityFactory,
+    CategoryFactory,
+    DimensionFactory,
+    IndicatorFactory,
+    ObjectiveFactory,
+    PlanFactory,
+    approved_report,
+)
+
+pytestmark = pytest.mark.django_db
+
+VALUE_HEADER = ["indicator", "organisation", "period", "value", "note", "sex", "age_group"]
+UPDATE_HEADER = ["activity", "organisation", "period", "status", "percent_complete", "note"]
+
+
+@pytest.fixture
+def plan(ministry, other_ministry):
+    """MOI leads everything; MOJ contributes to the sum and to the percentage."""
+    plan = PlanFactory(code="NSP", start_year=2024, end_year=2028)
+    objective = ObjectiveFactory(plan=plan, pillar__plan=plan, code="O1")
+    sex = DimensionFactory(code="sex")
+    age = DimensionFactory(code="age_group")
+    for dimension, codes in ((sex, ["F", "M"]), (age, ["U18", "A18"])):
+        for code in codes:
+            CategoryFactory(dimension=dimension, code=code)
+    targets = [100] * 5
+    victims = IndicatorFactory(objective=objective, code="I-SUM", lead=ministry, targets=targets)
+    victims.contributors.add(other_ministry)
+    assisted = IndicatorFactory(objective=objective, code="I-DIS", lead=ministry, targets=targets)
+    assisted.disaggregation.add(sex, age)
+    referred = IndicatorFactory(
+        objective=objective,
+        code="I-PCT",
+        lead=ministry,
+        measure="PERCENT",
+        aggregation="LATEST",
+        baseline=40,
+        targets=[50, 60, 70, 80, 90],
+    )
+    referred.contributors.add(other_ministry)
+    IndicatorFactory(objective=objective, code="I-ANN", lead=ministry, frequency="ANNUAL", targets=targets)
+    ActivityFactory(objective=objective, code="A1", lead=ministry)
+    return plan
+
+
+def good_values() -> list[list]:
+    return [
+        VALUE_HEADER,
+        ["I-SUM", "MOI", "2025-Q2", 12, "", "", ""],
+        ["I-DIS", "MOI", "2025-Q2", 3, "shelter data", "F", "U18"],
+        ["I-DIS", "MOI", "2025-Q2", 4, "", "M", "U18"],
+        ["I-DIS", "MOI", "2025-Q2", 5.5, "", "F", "A18"],
+        ["I-PCT", "MOI", "2025-Q2", 55, "", "", ""],
+    ]
+
+
+def good_updates() -> list[list]:
+    return [UPDATE_HEADER, ["A1", "MOI", "2025-Q2", "IN_PROGRESS", 40, "two trainings held"]]
+
+
+def write_workbook(path, sheets: dict[str, list[list]]):
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for name, rows in sheets.items():
+        worksheet = workbook.create_sheet(name)
+        for row in rows:
+            worksheet.append(row)
+    workbook.save(path)
+    return path
+
+
+def values_file(tmp_path, values=None, updates=None, name="values.xlsx"):
+    sheets = {"indicator_values": values or good_values()}
+    if updates is not False:
+        sheets["activity_updates"] = updates or good_updates()
+    return write_workbook(tmp_path / name, sheets)
+
+
+def stored_rows() -> dict:
+    return {
+        "reports": list(
+            QuarterlyReport.objects.values_list("organisation__code", "period__code", "state", "version")
+        ),
+        "events": ReportEvent.objects.count(),
+        "values": list(IndicatorValue.objects.values_list("indicator__code", "value", "note")),
+        "cells": list(DisaggregatedValue.objects.values_list("cell", "value")),
+        "updates": list(ActivityUpdate.objects.values_list("activity__code", "status", "percent_complete")),
+    }
+
+
+def test_focal_point_import_fills_their_report_as_a_draft(tmp_path, plan, focal_point):
+    result = values_import(actor=focal_point, path_or_file=values_file(tmp_path))
+
+    assert result.ok, result.errors
+    assert result.created == {"indicator_values": 3, "activity_updates": 1, "reports": 1}
+    report = QuarterlyReport.objects.get(organisation__code="MOI", period__code="2025-Q2")
+    assert report.state == "DRAFT" and report.approved_at is None
+    assert list(report.events.values_list("from_state", "to_state", "actor")) == [
+        ("", "DRAFT", focal_point.pk)
+    ]
+    assert report.indicator_values.get(indicator__code="I-SUM").value == 12
+    update = report.activity_updates.get()
+    assert (update.status, update.percent_complete, update.note) == ("IN_PROGRESS", 40, "two trainings held")
+    event = AuditEvent.objects.get(action="values.import")
+    assert event.actor == focal_point and event.details["approve"] is False
+    assert event.details["reports"] == ["MOI 2025-Q2"] and event.details["rows"] == 6
+    # Drafts never count in scores.
+    assert not ScoreState.objects.filter(plan=plan, stale_from__isnull=False).exists()
+
+
+def test_disaggregated_cells_are_stored_and_their_sum_is_the_value(tmp_path, plan, focal_point):
+    values_import(actor=focal_point, path_or_file=values_file(tmp_path))
+
+    value = IndicatorValue.objects.get(indicator__code="I-DIS")
+    assert value.value == Decimal("12.5")
+    assert value.note == "shelter data"
+    assert {c.cell: c.value for c in value.cells.all()} == {
+        cell_key({"sex": "F", "age_group": "U18"}): 3,
+        cell_key({"sex": "M", "age_group": "U18"}): 4,
+        cell_key({"sex": "F", "age_group": "A18"}): Decimal("5.5"),
+    }
+
+
+def test_approved_import_stores_approved_reports_that_scores_count(tmp_path, plan, admin_user):
+    values = [*good_values(), ["I-SUM", "MOJ", "2025-Q2", 8, "", "", ""]]
+
+    result = values_import(actor=admin_user, path_or_file=values_file(tmp_path, values), approve=True)
+
+    assert result.ok, result.errors
+    assert result.created["reports"] == 2
+    for report in QuarterlyReport.objects.all():
+        assert report.state == "APPROVED" and report.approved_by == admin_user
+        assert report.approved_at and report.submitted_at and report.first_submitted_at
+        assert list(report.events.values_list("to_state", "comment")) == [
+            ("APPROVED", "imported as approved")
+        ]
+    q2 = plan.periods.get(code="2025-Q2")
+    assert ScoreState.objects.get(plan=plan).stale_from == q2.index
+    assert AuditEvent.objects.get(action="values.import").details["approve"] is True
+
+    plan_scores_recompute(plan_id=plan.pk, everything=True)
+
+    def actual(code):
+        return ScoreSnapshot.objects.get(period=q2, node_type="indicator", code=code).actual_value
+
+    assert actual("I-SUM") == 20  # the lead's 12 and the contributor's 8
+    assert actual("I-DIS") == 12.5  # the sum of its cells
+    assert actual("I-PCT") == 55
+
+
+def test_every_bad_row_is_listed_at_once_and_nothing_is_written(tmp_path, plan, admin_user):
+    values = [
+        VALUE_HEADER,
+        ["I-SUM", "MOI", "2025-Q2", -1, "", "", ""],  # line 2
+        ["I-PCT", "MOI", "2025-Q2", 120, "", "", ""],  # line 3
+        ["I-DIS", "MOI", "2025-Q2", 3, "", "X", "U18"],  # line 4: no category X
+        ["I-ANN", "MOI", "2025-Q2", 30, "", "", ""],  # line 5: annual, in Q2
+        ["I-PCT", "MOJ", "2025-Q2", 60, "", "", ""],  # line 6: a level from a contributor
+        ["I-SUM", "MOJ", "2025-Q2", 5, "", "F", ""],  # line 7: not disaggregated
+        ["I-DIS", "MOI", "2025-Q2", 3, "", "F", "A18"],  # line 8
+        ["I-DIS", "MOI", "2025-Q2", 4, "", "F", "A18"],  # line 9: the same cell again
+        ["I-SUM", "MOI", "2025-Q9", 1, "", "", ""],  # line 10: no such period
+        ["I-SUM", "MOI", "2025-Q3", "1,5", "", "", ""],  # line 11: a comma for decimals
+    ]
+    updates = [UPDATE_HEADER, ["A1", "MOI", "2025-Q2", "COMPLETED", 80, ""]]
+
+    result = values_import(
+        actor=admin_user, path_or_file=values_file(tmp_path, values, updates), approve=True
+    )
+
+    assert not result.ok
+    messages = {(e.sheet, e.line, e.column): e.message for e in result.errors}
+    assert messages == {
+        ("indicator_values", 2, "value"): "Enter a number of 0 or more.",
+        ("indicator_values", 3, "value"): "A percentage must lie between 0 and 100.",
+        ("indicator_values", 4, "sex"): "X is not a category of sex (F, M).",
+        ("indicator_values", 5, "period"): "Indicator I-ANN is annual: report it in a Q4 period.",
+        ("indicator_values", 6, "organisation"): (
+            "Indicator I-PCT takes the latest value of its lead organisation (MOI) only."
+        ),
+        ("indicator_values", 7, "sex"): "Indicator I-SUM is not split by sex: leave this cell empty.",
+        ("indicator_values", 9, "value"): "This figure is already given on line 8.",
+        ("indicator_values", 10, "period"): "2025-Q9 is not a quarter of plan NSP (write it like 2025-Q2).",
+        ("indicator_values", 11, "value"): "“1,5” value must be a decimal number.",
+        ("activity_updates", 2, "percent_complete"): "A completed activity is 100% complete.",
+    }
+    assert result.created == {} and result.updated == {}
+    assert QuarterlyReport.objects.count() == 0 and IndicatorValue.objects.count() == 0
+    assert not AuditEvent.objects.filter(action="values.import").exists()
+
+
+def test_approving_by_import_is_refused_to_a_focal_point(tmp_path, plan, focal_point, reviewer):
+    path = values_file(tmp_path)
+
+    for actor in (focal_point, reviewer):
+        with pytest.raises(PermissionDenied):
+            values_import(actor=actor, path_or_file=path, approve=True)
+    assert QuarterlyReport.objects.count() == 0
+
+
+def test_focal_point_cannot_import_another_ministry_figures(tmp_path, plan, focal_point):
+    values = [VALUE_HEADER, ["I-SUM", "MOJ", "2025-Q2", 5, "", "", ""]]
+
+    result = values_import(actor=focal_point, path_or_file=values_file(tmp_path, values, updates=False))
+
+    assert [str(e) for e in result.errors] == [
+        "indicator_values line 2, column organisation: "
+        "You may import the figures of your own organisation only, not those of MOJ."
+    ]
+    assert QuarterlyReport.objects.count() == 0
+
+
+def test_draft_import_refuses_a_report_already_submitted(tmp_path, plan, ministry, focal_point):
+    q2 = plan.periods.get(code="2025-Q2")
+    approved_report(ministry, q2, state="SUBMITTED")
+
+    result = values_import(actor=focal_point, path_or_file=values_file(tmp_path))
+
+    assert {(e.sheet, e.line, e.column) for e in result.errors} == {
+        ("indicator_values", 2, "period"),
+        ("activity_updates", 2, "period"),
+    }
+    assert "is submitted" in result.errors[0].message
+    assert IndicatorValue.objects.count() == 0
+
+
+def test_importing_the_same_file_twice_changes_nothing(tmp_path, plan, admin_user):
+    path = values_file(tmp_path)
+    values_import(actor=admin_user, path_or_file=path, approve=True)
+    before = stored_rows()
+    version = ScoreState.objects.get(plan=plan).version
+
+    result = values_import(actor=admin_user, path_or_file=path, approve=True)
+
+    assert result.ok, result.errors
+    assert result.created == {} and result.updated == {}
+    assert result.unchanged == {"indicator_values": 3, "activity_updates": 1, "reports": 1}
+    assert stored_rows() == before
+    assert ScoreState.objects.get(plan=plan).version == version
+
+
+def test_a_changed_figure_updates_the_approved_report(tmp_path, plan, admin_user):
+    values_import(actor=admin_user, path_or_file=values_file(tmp_path), approve=True)
+    values = good_values()
+    values[3][3] = 6  # M, U18: 4 → 6
+
+    result = values_import(
+        actor=admin_user, path_or_file=values_file(tmp_path, values, name="b.xlsx"), approve=True
+    )
+
+    assert result.updated == {"indicator_values": 1, "reports": 1}
+    assert IndicatorValue.objects.get(indicator__code="I-DIS").value == Decimal("14.5")
+    report = QuarterlyReport.objects.get()
+    assert list(report.events.values_list("from_state", "to_state")) == [
+        ("", "APPROVED"),
+        ("APPROVED", "APPROVED"),
+    ]
+
+
+def test_a_dry_run_counts_and_writes_nothing(tmp_path, plan, admin_user):
+    result = values_import(actor=admin_user, path_or_file=values_file(tmp_path), approve=True, dry_run=True)
+
+    assert result.ok and result.dry_run
+    assert result.created == {"indicator_values": 3, "activity_updates": 1, "reports": 1}
+    assert QuarterlyReport.objects.count() == 0 and ReportEvent.objects.count() == 0
+    assert not AuditEvent.objects.filter(action="values.import").exists()
+    assert not ScoreState.objects.filter(plan=plan, stale_from__isnull=False).exists()
+
+
+def test_one_csv_sheet_is_recognised_by_its_header(tmp_path, plan, focal_point):
+    path = tmp_path / "updates.csv"
+    with path.open("w", newline="", encoding="utf-8") as file:
+        csv.writer(file).writerows(good_updates())
+
+    result = values_import(actor=focal_point, path_or_file=path)
+
+    assert result.ok, result.errors
+    assert result.created == {"activity_updates": 1, "reports": 1}
+
+
+def test_the_plan_must_be_named_when_there_are_several(tmp_path, plan, focal_point):
+    PlanFactory(code="OLD", start_year=2019, end_year=2023)
+    path = values_file(tmp_path)
+
+    result = values_import(actor=focal_point, path_or_file=path)
+    assert [e.message for e in result.errors] == ["There are several plans: say which one by its code."]
+
+    assert values_import(actor=focal_point, path_or_file=path, plan="NSP").ok
+
+
+def test_import_values_command_approves_and_prints_counts(tmp_path, plan, capsys):
+    call_command("import_values", str(values_file(tmp_path)), "--approve", "--plan", "NSP")
+
+    assert "reports: 1 created, 0 updated, 0 unchanged" in capsys.readouterr().out
+    report = QuarterlyReport.objects.get()
+    assert report.state == "APPROVED" and report.approved_by is None
+
+
+def test_import_values_command_lists_every_bad_row_and_fails(tmp_path, plan, capsys):
+    values = [VALUE_HEADER, ["I-SUM", "MOI", "2025-Q2", -1, "", "", ""]]
+    updates = [UPDATE_HEADER, ["A1", "MOJ", "2025-Q2", "IN_PROGRESS", 10, ""]]
+
+    with pytest.raises(CommandError, match="2 problem"):
+        call_command("import_values", str(values_file(tmp_path, values, updates)))
+
+    err = capsys.readouterr().err
+    assert "indicator_values line 2, column value: Enter a number of 0 or more." in err
+    assert "activity_updates line 2, column organisation: Only the lead organisation (MOI)" in err
+    assert QuarterlyReport.objects.count() == 0
