@@ -6,7 +6,9 @@ disaggregated) and an update per activity it leads. Only figures of APPROVED
 reports count in scores, exports and the partners' API.
 """
 
+import uuid
 from decimal import Decimal
+from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -14,6 +16,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from plans.models import BilingualName, Organisation, ReportingPeriod
 from strategies.models import Activity, Objective, PlanNode
@@ -348,6 +351,8 @@ class IndicatorValue(models.Model):
     note = models.TextField(_("note"), blank=True)
     gap_reason = models.TextField(_("reason for the gap"), blank=True)
     corrective_action = models.TextField(_("corrective action"), blank=True)
+    # Every change to a figure is kept, with who made it (django-simple-history).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["report", "indicator"]
@@ -376,6 +381,7 @@ class DisaggregatedValue(models.Model):
     indicator_value = models.ForeignKey(IndicatorValue, on_delete=models.CASCADE, related_name="cells")
     cell = models.CharField(_("cell"), max_length=200)
     value = models.DecimalField(_("value"), max_digits=16, decimal_places=4)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["indicator_value", "cell"]
@@ -412,6 +418,7 @@ class ActivityUpdate(models.Model):
     status = models.CharField(_("status"), max_length=11, choices=ActivityStatus.choices)
     percent_complete = models.DecimalField(_("percent complete"), max_digits=5, decimal_places=2)
     note = models.TextField(_("note"), blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["report", "activity"]
@@ -459,3 +466,66 @@ def activity_update_errors(status: str, percent_complete: Decimal | None) -> dic
     if status == ActivityStatus.NOT_STARTED and percent_complete != 0:
         return {"percent_complete": _("An activity not started is 0% complete.")}
     return {}
+
+
+def evidence_path(instance: "Evidence", filename: str) -> str:
+    # A random name: the original name is kept in the row, never trusted on disk.
+    suffix = Path(filename).suffix.lower()[:10]
+    return f"evidence/{instance.report_id}/{uuid.uuid4().hex}{suffix}"
+
+
+class Evidence(models.Model):
+    """A file that backs a figure (a training register, a court list).
+
+    Stored under MEDIA_ROOT with a random name and served only through a view
+    that checks the reader may see the report (never straight from MEDIA_URL).
+    """
+
+    report = models.ForeignKey(QuarterlyReport, on_delete=models.CASCADE, related_name="evidence")
+    indicator = models.ForeignKey(
+        Indicator, null=True, blank=True, on_delete=models.SET_NULL, related_name="evidence"
+    )
+    file = models.FileField(_("file"), upload_to=evidence_path, max_length=300)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(_("size (bytes)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["report", "uploaded_at"]
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")
+
+    def __str__(self):
+        return self.original_name
+
+
+class ReminderKind(models.TextChoices):
+    BEFORE_DEADLINE = "BEFORE_DEADLINE", _("Before the deadline")
+    OVERDUE = "OVERDUE", _("Overdue")
+
+
+class ReminderSent(models.Model):
+    """One reminder e-mail to an organisation's focal points for one period.
+    The unique constraint is what makes a reminder go out only once."""
+
+    Kind = ReminderKind
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=15, choices=ReminderKind.choices)
+    sent_at = models.DateTimeField(auto_now_add=True)
+    recipients = models.JSONField(default=list)
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "period", "kind"], name="reminder_once_per_kind"),
+        ]
+
+    def __str__(self):
+        return f"{self.organisation_id} {self.period_id} {self.kind}"

@@ -31,6 +31,19 @@ def user_can_review(user) -> bool:
     return user_is_secretariat(user)
 
 
+def user_can_edit_report(user, organisation: Organisation) -> bool:
+    """May fill in, save and submit this organisation's quarterly report: its
+    focal point, or the secretariat administrator on its behalf."""
+    if user_is_admin(user):
+        return True
+    return bool(
+        user.is_authenticated
+        and user.is_active
+        and user.role == Role.FOCAL_POINT
+        and user.organisation_id == organisation.pk
+    )
+
+
 def plans_for_user(user) -> QuerySet[Plan]:
     """Signed-in users see every plan's structure; the public sees public plans."""
     if user.is_authenticated and user.is_active:

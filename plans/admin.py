@@ -54,7 +54,7 @@ class PlanAdmin(SecretariatAdmin):
     fieldsets = [
         (None, {"fields": ["code", "name", "name_km", "start_year", "end_year", "is_public"]}),
         (_("Scoring thresholds"), {"fields": ["on_track", "at_risk"]}),
-        (_("Reporting"), {"fields": ["deadline_days"]}),
+        (_("Reporting"), {"fields": ["deadline_days", "reminder_days"]}),
     ]
     inlines = [PeriodInline]
 

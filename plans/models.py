@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 
 # A report is due this many days after its quarter ends, unless the plan says otherwise.
 DEFAULT_DEADLINE_DAYS = 15
+# Focal points are reminded this many days before the deadline, unless the plan says otherwise.
+DEFAULT_REMINDER_DAYS = 5
 
 
 def normalise_text(text: str) -> str:
@@ -143,6 +145,13 @@ class Plan(BilingualName):
     )
     deadline_days = models.PositiveSmallIntegerField(
         _("report deadline (days after the quarter)"), default=DEFAULT_DEADLINE_DAYS
+    )
+    reminder_days = models.PositiveSmallIntegerField(
+        _("reminder (days before the deadline)"),
+        default=DEFAULT_REMINDER_DAYS,
+        help_text=_(
+            "Focal points whose report is not submitted get an e-mail this many days before the deadline."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)

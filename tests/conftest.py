@@ -40,3 +40,9 @@ def focal_point(ministry):
 def partner(db):
     org = OrganisationFactory(code="IOM", name="IOM", kind="PARTNER")
     return UserFactory(username="partner", role=Role.PARTNER, organisation=org)
+
+
+@pytest.fixture(autouse=True)
+def fast_password_hashing(settings):
+    # PBKDF2's deliberate slowness protects real passwords; tests need none of it.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

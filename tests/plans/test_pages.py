@@ -159,6 +159,7 @@ class TestAdministration:
                 "on_track": "0.85",
                 "at_risk": "0.60",
                 "deadline_days": 15,
+                "reminder_days": 5,
                 "periods-TOTAL_FORMS": 0,
                 "periods-INITIAL_FORMS": 0,
             },

@@ -1,0 +1,447 @@
+"""The quarterly report: saving figures and moving a report through its states.
+
+One function per step, used alike by the report pages, the API and the values
+import. Each checks who may do it, validates with the one rule of each kind
+(models.value_errors, models.activity_update_errors, outlier_needs_note),
+records the step (ReportEvent, AuditEvent) and, for approvals and reopenings,
+marks the plan's scores stale.
+
+    DRAFT ──submit──▶ SUBMITTED ──approve──▶ APPROVED
+      ▲                  │                     │
+      └──── RETURNED ◀───┘ return (comment)    │ reopen (reason)
+                ▲──────────────────────────────┘
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from indicators.models import (
+    ActivityStatus,
+    ActivityUpdate,
+    DisaggregatedValue,
+    Indicator,
+    IndicatorValue,
+    Measure,
+    QuarterlyReport,
+    ReportEvent,
+    ReportState,
+    activity_update_errors,
+    cell_key,
+    value_errors,
+)
+from indicators.selectors import (
+    previous_approved_values,
+    report_expected_activities,
+    report_expected_indicators,
+)
+from plans.access import user_can_edit_report, user_can_review
+from plans.models import Organisation, ReportingPeriod
+from plans.services import audit_record, scores_mark_stale
+from strategies.models import Activity
+
+# Outlier rule (as DHIS2's min-max rules): a figure more than 3× or less than
+# a third of the organisation's previous approved figure needs a note.
+OUTLIER_FACTOR = Decimal(3)
+
+
+class ReportConflict(Exception):
+    """Someone else saved the report since this form was opened."""
+
+    def __init__(self, report: QuarterlyReport):
+        self.report = report
+        who = (
+            report.updated_by.get_full_name() or report.updated_by.username
+            if report.updated_by
+            else _("someone")
+        )
+        when = timezone.localtime(report.updated_at).strftime("%Y-%m-%d %H:%M")
+        super().__init__(
+            _(
+                "%(who)s saved this report at %(when)s, after you opened it. Nothing of yours was saved: "
+                "reload the report to see their changes, then enter yours again."
+            )
+            % {"who": who, "when": when}
+        )
+
+
+class TransitionNotAllowed(Exception):
+    """The report is not in a state that allows this step (any more)."""
+
+
+@dataclass
+class IndicatorLine:
+    """What a reporter gives for one indicator: a value, or one per cell."""
+
+    indicator_id: int
+    value: Decimal | None = None
+    cells: dict[str, Decimal | None] = field(default_factory=dict)
+    note: str = ""
+    gap_reason: str = ""
+    corrective_action: str = ""
+
+    @property
+    def is_empty(self) -> bool:
+        return self.value is None and all(v is None for v in self.cells.values())
+
+
+@dataclass
+class ActivityLine:
+    activity_id: int
+    status: str = ""
+    percent_complete: Decimal | None = None
+    note: str = ""
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.status and self.percent_complete is None
+
+
+def line_field(kind: str, object_id: int, name: str) -> str:
+    """The name under which a line's error is reported, e.g. ``indicator-12-value``.
+    The form's fields use the same names, so each message lands next to its field."""
+    return f"{kind}-{object_id}-{name}"
+
+
+def plain_number(value: Decimal) -> str:
+    """10.0000 → "10", 2.5000 → "2.5" (never "1E+1")."""
+    return format(value.normalize(), "f")
+
+
+def outlier_needs_note(value: Decimal, previous: Decimal | None) -> bool:
+    """True when ``value`` is more than 3× or less than ⅓ of ``previous``."""
+    if previous is None or previous <= 0:
+        return False
+    return value > previous * OUTLIER_FACTOR or value * OUTLIER_FACTOR < previous
+
+
+# --- Opening and saving ----------------------------------------------------------
+
+
+def report_open(*, actor, organisation: Organisation, period: ReportingPeriod) -> QuarterlyReport:
+    """The organisation's report for the period, created as a DRAFT the first time."""
+    if not user_can_edit_report(actor, organisation):
+        raise PermissionDenied(_("You may not report for %(org)s.") % {"org": organisation.code})
+    report, created = QuarterlyReport.objects.get_or_create(
+        organisation=organisation, period=period, defaults={"updated_by": actor}
+    )
+    if created:
+        ReportEvent.objects.create(report=report, actor=actor, from_state="", to_state=ReportState.DRAFT)
+        audit_record(actor=actor, action="report.create", target=report, plan=period.plan)
+    return report
+
+
+@transaction.atomic
+def report_save(
+    *,
+    actor,
+    report: QuarterlyReport,
+    version: int,
+    indicator_lines: list[IndicatorLine],
+    activity_lines: list[ActivityLine],
+) -> QuarterlyReport:
+    """Save the figures of a DRAFT or RETURNED report.
+
+    ``version`` is the report's version when the form was opened; if anyone
+    saved since, ReportConflict is raised and nothing is written. Empty lines
+    remove what was saved for them. Bad figures raise ValidationError keyed by
+    line_field() names, and nothing is written.
+    """
+    if not user_can_edit_report(actor, report.organisation):
+        raise PermissionDenied(_("You may not edit %(org)s's report.") % {"org": report.organisation.code})
+    if report.state not in (ReportState.DRAFT, ReportState.RETURNED):
+        raise TransitionNotAllowed(
+            _("This report is %(state)s and can no longer be edited.") % {"state": report.get_state_display()}
+        )
+    indicators = report_expected_indicators(report)
+    activities = report_expected_activities(report)
+    errors = figures_errors(indicators, indicator_lines) | updates_errors(activities, activity_lines)
+    if errors:
+        raise ValidationError(errors)
+    claim_version(actor=actor, report=report, version=version)
+    for line in indicator_lines:
+        indicator_value_write(actor=actor, report=report, indicator=indicators[line.indicator_id], line=line)
+    for line in activity_lines:
+        activity_update_write(actor=actor, report=report, line=line)
+    audit_record(
+        actor=actor,
+        action="report.save",
+        target=report,
+        plan=report.period.plan,
+        details={"indicators": len(indicator_lines), "activities": len(activity_lines)},
+    )
+    return report
+
+
+def claim_version(*, actor, report: QuarterlyReport, version: int) -> None:
+    """Raise the version, but only from the one the reporter started from: the
+    later of two saves of the same draft is refused rather than overwriting."""
+    claimed = QuarterlyReport.objects.filter(pk=report.pk, version=version).update(
+        version=F("version") + 1, updated_by=actor, updated_at=timezone.now()
+    )
+    report.refresh_from_db()
+    if not claimed:
+        raise ReportConflict(report)
+
+
+def figures_errors(indicators: dict[int, Indicator], lines: list[IndicatorLine]) -> dict:
+    errors = {}
+    for line in lines:
+        indicator = indicators.get(line.indicator_id)
+        if indicator is None:
+            errors[line_field("indicator", line.indicator_id, "value")] = [
+                _("This indicator is not one your organisation reports for this period.")
+            ]
+            continue
+        cells = indicator_cells(indicator)
+        if cells:
+            for key, value in line.cells.items():
+                if key not in cells:
+                    errors[line_field("indicator", indicator.pk, f"cell-{key}")] = [_("Unknown cell.")]
+                elif value is not None:
+                    for message in value_errors(indicator.measure, value, field="v").values():
+                        errors[line_field("indicator", indicator.pk, f"cell-{key}")] = [message]
+            total = sum((v for v in line.cells.values() if v is not None), Decimal(0))
+            if not errors and indicator.measure != Measure.NUMBER:
+                for message in value_errors(indicator.measure, total, field="v").values():
+                    errors[line_field("indicator", indicator.pk, "value")] = [message]
+        elif line.value is not None:
+            for message in value_errors(indicator.measure, line.value, field="v").values():
+                errors[line_field("indicator", indicator.pk, "value")] = [message]
+    return errors
+
+
+def updates_errors(activities: dict[int, Activity], lines: list[ActivityLine]) -> dict:
+    errors = {}
+    for line in lines:
+        if line.activity_id not in activities:
+            errors[line_field("activity", line.activity_id, "status")] = [
+                _("This activity is not one your organisation leads in this period.")
+            ]
+            continue
+        if line.is_empty:
+            continue
+        if line.status not in ActivityStatus.values:
+            errors[line_field("activity", line.activity_id, "status")] = [_("Choose a status.")]
+        if line.percent_complete is None:
+            errors[line_field("activity", line.activity_id, "percent_complete")] = [
+                _("Enter the percent complete (0–100).")
+            ]
+        else:
+            for name, message in activity_update_errors(line.status, line.percent_complete).items():
+                errors[line_field("activity", line.activity_id, name)] = [message]
+    return errors
+
+
+def indicator_cells(indicator: Indicator) -> list[str]:
+    """Every cell of a disaggregated indicator (sex × age group …), or [] if it is not."""
+    keys = [{}]
+    for dimension in indicator.disaggregation.all():
+        keys = [
+            {**partial, dimension.code: category.code}
+            for partial in keys
+            for category in dimension.categories.all()
+        ]
+    return [cell_key(k) for k in keys] if indicator.disaggregation.all() else []
+
+
+def indicator_value_write(
+    *, actor, report: QuarterlyReport, indicator: Indicator, line: IndicatorLine
+) -> None:
+    existing = IndicatorValue.objects.filter(report=report, indicator=indicator).first()
+    if line.is_empty:
+        if existing is not None:
+            existing._history_user = actor
+            existing.delete()
+        return
+    cells = {key: value for key, value in line.cells.items() if value is not None}
+    total = sum(cells.values(), Decimal(0)) if cells else line.value
+    value = existing or IndicatorValue(report=report, indicator=indicator)
+    value.value = total
+    value.note = line.note
+    value.gap_reason = line.gap_reason
+    value.corrective_action = line.corrective_action
+    value._history_user = actor
+    value.save()
+    stored = {c.cell: c for c in value.cells.all()}
+    for key, cell in stored.items():
+        if key not in cells:
+            cell._history_user = actor
+            cell.delete()
+    for key, number in cells.items():
+        cell = stored.get(key) or DisaggregatedValue(indicator_value=value, cell=key)
+        if cell.pk is None or cell.value != number:
+            cell.value = number
+            cell._history_user = actor
+            cell.save()
+
+
+def activity_update_write(*, actor, report: QuarterlyReport, line: ActivityLine) -> None:
+    existing = ActivityUpdate.objects.filter(report=report, activity_id=line.activity_id).first()
+    if line.is_empty:
+        if existing is not None:
+            existing._history_user = actor
+            existing.delete()
+        return
+    update = existing or ActivityUpdate(report=report, activity_id=line.activity_id)
+    update.status = line.status
+    update.percent_complete = line.percent_complete
+    update.note = line.note
+    update._history_user = actor
+    update.save()
+
+
+# --- Moving through the workflow ---------------------------------------------------
+
+
+def submission_errors(report: QuarterlyReport) -> dict:
+    """What stops a report from being submitted: a missing figure or update,
+    or an unusual figure without a note."""
+    errors = {}
+    values = {v.indicator_id: v for v in report.indicator_values.all()}
+    previous = previous_approved_values(report)
+    for indicator in report_expected_indicators(report).values():
+        value = values.get(indicator.pk)
+        if value is None:
+            errors[line_field("indicator", indicator.pk, "value")] = [_("Enter a value before submitting.")]
+        elif not value.note.strip() and outlier_needs_note(value.value, previous.get(indicator.pk)):
+            errors[line_field("indicator", indicator.pk, "note")] = [
+                _(
+                    "This value is more than three times, or less than a third of, your last approved "
+                    "value (%(previous)s). Add a note that explains it."
+                )
+                % {"previous": plain_number(previous[indicator.pk])}
+            ]
+    updates = {u.activity_id for u in report.activity_updates.all()}
+    for activity in report_expected_activities(report).values():
+        if activity.pk not in updates:
+            errors[line_field("activity", activity.pk, "status")] = [
+                _("Give this activity's status before submitting.")
+            ]
+    return errors
+
+
+@transaction.atomic
+def report_submit(*, actor, report: QuarterlyReport) -> QuarterlyReport:
+    if not user_can_edit_report(actor, report.organisation):
+        raise PermissionDenied(_("You may not submit %(org)s's report.") % {"org": report.organisation.code})
+    errors = submission_errors(report)
+    if errors:
+        raise ValidationError(errors)
+    now = timezone.now()
+    return transition(
+        actor=actor,
+        report=report,
+        allowed_from=(ReportState.DRAFT, ReportState.RETURNED),
+        to=ReportState.SUBMITTED,
+        changes={
+            "submitted_at": now,
+            "submitted_by": actor,
+            "first_submitted_at": report.first_submitted_at or now,
+        },
+    )
+
+
+@transaction.atomic
+def report_approve(*, actor, report: QuarterlyReport, comment: str = "") -> QuarterlyReport:
+    require_reviewer(actor)
+    report = transition(
+        actor=actor,
+        report=report,
+        allowed_from=(ReportState.SUBMITTED,),
+        to=ReportState.APPROVED,
+        comment=comment,
+        changes={"approved_at": timezone.now(), "approved_by": actor, "review_comment": ""},
+    )
+    # Approved figures now count: every score of the plan from this period on is stale.
+    scores_mark_stale(plan_id=report.period.plan_id, from_index=report.period.index)
+    return report
+
+
+@transaction.atomic
+def report_return(*, actor, report: QuarterlyReport, comment: str) -> QuarterlyReport:
+    require_reviewer(actor)
+    require_comment(comment, _("Say what needs correcting, so the ministry can fix it."))
+    return transition(
+        actor=actor,
+        report=report,
+        allowed_from=(ReportState.SUBMITTED,),
+        to=ReportState.RETURNED,
+        comment=comment,
+        changes={"review_comment": comment.strip()},
+    )
+
+
+@transaction.atomic
+def report_reopen(*, actor, report: QuarterlyReport, reason: str) -> QuarterlyReport:
+    require_reviewer(actor)
+    require_comment(reason, _("Give the reason for reopening an approved report."))
+    report = transition(
+        actor=actor,
+        report=report,
+        allowed_from=(ReportState.APPROVED,),
+        to=ReportState.RETURNED,
+        comment=reason,
+        changes={"review_comment": reason.strip(), "approved_at": None, "approved_by": None},
+    )
+    # Its figures no longer count.
+    scores_mark_stale(plan_id=report.period.plan_id, from_index=report.period.index)
+    return report
+
+
+def reports_approve(*, actor, reports) -> tuple[list[QuarterlyReport], list[tuple[QuarterlyReport, str]]]:
+    """Bulk approval: approve every submitted report; list the others with why not."""
+    approved, skipped = [], []
+    for report in reports:
+        try:
+            approved.append(report_approve(actor=actor, report=report))
+        except TransitionNotAllowed as refusal:
+            skipped.append((report, str(refusal)))
+    return approved, skipped
+
+
+def require_reviewer(actor) -> None:
+    if not user_can_review(actor):
+        raise PermissionDenied(_("Only the secretariat can approve, return or reopen reports."))
+
+
+def require_comment(text: str, message: str) -> None:
+    if not (text or "").strip():
+        raise ValidationError({"comment": [message]})
+
+
+def transition(
+    *, actor, report: QuarterlyReport, allowed_from, to: str, changes: dict, comment: str = ""
+) -> QuarterlyReport:
+    """Move the report to ``to`` if it is still in one of ``allowed_from``.
+
+    A conditional UPDATE, so that of two reviewers approving at once, one wins
+    and the other is told the report has moved on.
+    """
+    report.refresh_from_db(fields=["state"])
+    before = report.state
+    moved = QuarterlyReport.objects.filter(Q(state__in=allowed_from), pk=report.pk).update(
+        state=to, version=F("version") + 1, updated_by=actor, updated_at=timezone.now(), **changes
+    )
+    report.refresh_from_db()
+    if not moved:
+        raise TransitionNotAllowed(
+            _("This report is %(state)s: it cannot be %(step)s.")
+            % {"state": report.get_state_display(), "step": ReportState(to).label.lower()}
+        )
+    ReportEvent.objects.create(
+        report=report, actor=actor, from_state=before, to_state=to, comment=comment.strip()
+    )
+    audit_record(
+        actor=actor,
+        action=f"report.{to.lower()}",
+        target=report,
+        plan=report.period.plan,
+        details={"from": before, "comment": comment.strip()},
+    )
+    return report
