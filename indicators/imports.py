@@ -30,7 +30,6 @@ from pathlib import Path
 
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import models, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
@@ -39,16 +38,22 @@ from indicators.models import (
     ActivityUpdate,
     Category,
     Dimension,
-    DisaggregatedValue,
     Indicator,
     IndicatorValue,
     QuarterlyReport,
-    ReportEvent,
     ReportState,
     Target,
     activity_update_errors,
     cell_key,
     value_errors,
+)
+from indicators.services import (
+    ActivityLine,
+    IndicatorLine,
+    line_field,
+    report_import,
+    report_open,
+    report_save,
 )
 from plans.access import user_is_admin
 from plans.models import Organisation, Plan, Role
@@ -1088,10 +1093,6 @@ VALUE_SHEETS = {
     )
 }
 
-# Stored with the report's history; kept in English like the other event comments.
-IMPORTED_AS_APPROVED = "imported as approved"
-CREATED_BY_IMPORT = "created by import"
-
 
 @dataclass
 class Figure:
@@ -1133,11 +1134,12 @@ def values_import(
     """Fill quarterly reports from a values file (XLSX, or one CSV sheet).
 
     Without ``approve`` the figures go into each organisation's report for the
-    period as a draft, as if typed into the form; reports already submitted or
-    approved are refused. With ``approve`` (a secretariat administrator, or
-    the system when ``actor`` is None) the reports are stored as approved and
-    the plan's scores are marked stale. ``plan`` is a plan code, by default
-    the only plan.
+    period as a draft, through report_open and report_save as if typed into the
+    form; reports already submitted or approved are refused. With ``approve``
+    (a secretariat administrator, or the system when ``actor`` is None) the
+    reports are stored as approved through report_import, which records the
+    approval as report_approve does and marks the plan's scores stale.
+    ``plan`` is a plan code, by default the only plan.
     """
     values_check_actor(actor, approve=approve)
     result = ImportResult(dry_run=dry_run)
@@ -1176,6 +1178,11 @@ def values_import(
             transaction.set_rollback(True)
             return result
         changed_reports = run.write(figures, updates)
+        if not result.ok:
+            # A report's own checks (report_save's) refused some lines.
+            result.forget_counts()
+            transaction.set_rollback(True)
+            return result
         if dry_run:
             transaction.set_rollback(True)
             return result
@@ -1190,9 +1197,6 @@ def values_import(
                 "counts": result.counts(),
             },
         )
-        if approve and changed_reports:
-            # Approved figures count from their period on.
-            scores_mark_stale(plan_id=plan_obj.pk, from_index=min(r.period.index for r in changed_reports))
     return result
 
 
@@ -1526,8 +1530,9 @@ class ValuesRun:
     # -- writing --------------------------------------------------------------
 
     def write(self, figures: list[Figure], updates: list[Update]) -> list[QuarterlyReport]:
-        """Write every figure and update into its report; the reports that
-        changed are returned."""
+        """Write every figure and update into its report through the report's
+        services; the reports that changed are returned. Lines a report's own
+        checks refuse are reported on their rows."""
         by_report = defaultdict(lambda: ([], []))
         for figure in figures:
             by_report[figure.organisation, figure.period][0].append(figure)
@@ -1544,108 +1549,96 @@ class ValuesRun:
         changed = []
         for (organisation, period), (report_figures, report_updates) in by_report.items():
             report = self.reports.get((organisation.pk, period.pk))
-            created = report is None
-            if created:
-                report = QuarterlyReport.objects.create(
-                    organisation=organisation, period=period, state=ReportState.DRAFT, updated_by=self.actor
-                )
-            lines_changed = False
-            for figure in report_figures:
-                lines_changed |= self.figure_write(
-                    report, figure, old_values.get((report.pk, figure.indicator.pk))
-                )
-            for update in report_updates:
-                lines_changed |= self.update_write(
-                    report, update, old_updates.get((report.pk, update.activity.pk))
-                )
-            if self.report_file(report, created=created, lines_changed=lines_changed):
-                self.result.count("reports", "created" if created else "updated")
-                changed.append(report)
-            else:
+            report_id = report.pk if report else None
+            # Where each line's messages go: report_save keys them by line_field().
+            rows: dict[str, tuple[str, int, str]] = {}
+            indicator_lines = [
+                line
+                for figure in report_figures
+                if (line := self.figure_line(figure, old_values.get((report_id, figure.indicator.pk)), rows))
+            ]
+            activity_lines = [
+                line
+                for update in report_updates
+                if (line := self.update_line(update, old_updates.get((report_id, update.activity.pk)), rows))
+            ]
+            unchanged = report is not None and not (indicator_lines or activity_lines)
+            if unchanged and (not self.approve or report.state == ReportState.APPROVED):
                 self.result.count("reports", "unchanged")
+                continue
+            try:
+                report = self.report_write(organisation, period, report, indicator_lines, activity_lines)
+            except ValidationError as error:
+                for key, messages in error.message_dict.items():
+                    sheet, line, column = rows.get(key, ("", None, ""))
+                    for message in messages:
+                        self.error(sheet, line, column, message)
+                continue
+            self.result.count("reports", "updated" if report_id else "created")
+            changed.append(report)
         return changed
 
-    def figure_write(self, report: QuarterlyReport, figure: Figure, old: IndicatorValue | None) -> bool:
-        note = figure.note
-        if old is None:
-            value = IndicatorValue.objects.create(
-                report=report, indicator=figure.indicator, value=figure.total, note=note or ""
+    def report_write(self, organisation, period, report, indicator_lines, activity_lines) -> QuarterlyReport:
+        """A person's draft goes through report_open and report_save, as the form
+        does; the system's drafts and approved figures through report_import."""
+        if self.approve or self.actor is None:
+            return report_import(
+                actor=self.actor,
+                organisation=organisation,
+                period=period,
+                indicator_lines=indicator_lines,
+                activity_lines=activity_lines,
+                approve=self.approve,
             )
-            DisaggregatedValue.objects.bulk_create(
-                DisaggregatedValue(indicator_value=value, cell=cell, value=cell_value)
-                for cell, cell_value in figure.cells.items()
-            )
-            self.result.count("indicator_values", "created")
-            return True
-        old_cells = {c.cell: c.value for c in old.cells.all()}
-        note = old.note if note is None else note
-        if old.value == figure.total and old.note == note and old_cells == figure.cells:
-            self.result.count("indicator_values", "unchanged")
-            return False
-        old.value, old.note = figure.total, note
-        old.save(update_fields=["value", "note"])
-        if old_cells != figure.cells:
-            # The file gives the figure whole: its cells replace the stored ones.
-            old.cells.all().delete()
-            DisaggregatedValue.objects.bulk_create(
-                DisaggregatedValue(indicator_value=old, cell=cell, value=cell_value)
-                for cell, cell_value in figure.cells.items()
-            )
-        self.result.count("indicator_values", "updated")
-        return True
+        report = report or report_open(actor=self.actor, organisation=organisation, period=period)
+        return report_save(
+            actor=self.actor,
+            report=report,
+            version=report.version,
+            indicator_lines=indicator_lines,
+            activity_lines=activity_lines,
+        )
 
-    def update_write(self, report: QuarterlyReport, update: Update, old: ActivityUpdate | None) -> bool:
+    def figure_line(self, figure: Figure, old: IndicatorValue | None, rows: dict) -> IndicatorLine | None:
+        """The line that writes ``figure``, None when it is already stored as it is.
+        A note left out of the file keeps the stored one, as do the gap reason
+        and corrective action, which the file does not hold."""
+        pk = figure.indicator.pk
+        rows[line_field("indicator", pk, "value")] = ("indicator_values", figure.line, "value")
+        rows[line_field("indicator", pk, "note")] = ("indicator_values", figure.line, "note")
+        for cell, cell_line in figure.cell_lines.items():
+            rows[line_field("indicator", pk, f"cell-{cell}")] = ("indicator_values", cell_line, "value")
+        note = figure.note if figure.note is not None else (old.note if old else "")
+        line = IndicatorLine(
+            pk,
+            value=None if figure.cells else figure.value,
+            cells=dict(figure.cells),
+            note=note,
+            gap_reason=old.gap_reason if old else "",
+            corrective_action=old.corrective_action if old else "",
+        )
         if old is None:
-            ActivityUpdate.objects.create(
-                report=report,
-                activity=update.activity,
-                status=update.status,
-                percent_complete=update.percent_complete,
-                note=update.note or "",
-            )
+            self.result.count("indicator_values", "created")
+            return line
+        old_cells = {c.cell: c.value for c in old.cells.all()}
+        if (old.value, old.note, old_cells) == (figure.total, note, figure.cells):
+            self.result.count("indicator_values", "unchanged")
+            return None
+        self.result.count("indicator_values", "updated")
+        return line
+
+    def update_line(self, update: Update, old: ActivityUpdate | None, rows: dict) -> ActivityLine | None:
+        """The line that writes ``update``, None when it is already stored as it is."""
+        pk = update.activity.pk
+        for column in ("status", "percent_complete"):
+            rows[line_field("activity", pk, column)] = ("activity_updates", update.line, column)
+        note = update.note if update.note is not None else (old.note if old else "")
+        line = ActivityLine(pk, status=update.status, percent_complete=update.percent_complete, note=note)
+        if old is None:
             self.result.count("activity_updates", "created")
-            return True
-        note = old.note if update.note is None else update.note
+            return line
         if (old.status, old.percent_complete, old.note) == (update.status, update.percent_complete, note):
             self.result.count("activity_updates", "unchanged")
-            return False
-        old.status, old.percent_complete, old.note = update.status, update.percent_complete, note
-        old.save(update_fields=["status", "percent_complete", "note"])
+            return None
         self.result.count("activity_updates", "updated")
-        return True
-
-    def report_file(self, report: QuarterlyReport, *, created: bool, lines_changed: bool) -> bool:
-        """Bring the report to the state the import gives it, recording the
-        step; False when the report is left exactly as it was."""
-        from_state = "" if created else report.state
-        if self.approve and (created or lines_changed or report.state != ReportState.APPROVED):
-            now = timezone.now()
-            report.state = ReportState.APPROVED
-            report.first_submitted_at = report.first_submitted_at or now
-            report.submitted_at = now
-            report.submitted_by = self.actor
-            report.approved_at = now
-            report.approved_by = self.actor
-            ReportEvent.objects.create(
-                report=report,
-                actor=self.actor,
-                from_state=from_state,
-                to_state=ReportState.APPROVED,
-                comment=IMPORTED_AS_APPROVED,
-            )
-        elif created:
-            ReportEvent.objects.create(
-                report=report,
-                actor=self.actor,
-                from_state="",
-                to_state=ReportState.DRAFT,
-                comment=CREATED_BY_IMPORT,
-            )
-        elif not lines_changed:
-            return False
-        if not created:
-            # Someone editing this report in the form now gets "changed meanwhile".
-            report.version += 1
-        report.updated_by = self.actor
-        report.save()
-        return True
+        return line

@@ -12,12 +12,16 @@ marks the plan's scores stale.
                 ▲──────────────────────────────┘
 """
 
+import zipfile
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Q
+from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -25,6 +29,7 @@ from indicators.models import (
     ActivityStatus,
     ActivityUpdate,
     DisaggregatedValue,
+    Evidence,
     Indicator,
     IndicatorValue,
     Measure,
@@ -200,19 +205,33 @@ def figures_errors(indicators: dict[int, Indicator], lines: list[IndicatorLine])
             continue
         cells = indicator_cells(indicator)
         if cells:
-            for key, value in line.cells.items():
-                if key not in cells:
-                    errors[line_field("indicator", indicator.pk, f"cell-{key}")] = [_("Unknown cell.")]
-                elif value is not None:
-                    for message in value_errors(indicator.measure, value, field="v").values():
-                        errors[line_field("indicator", indicator.pk, f"cell-{key}")] = [message]
-            total = sum((v for v in line.cells.values() if v is not None), Decimal(0))
-            if not errors and indicator.measure != Measure.NUMBER:
-                for message in value_errors(indicator.measure, total, field="v").values():
-                    errors[line_field("indicator", indicator.pk, "value")] = [message]
+            errors.update(cells_errors(indicator, cells, line))
         elif line.value is not None:
             for message in value_errors(indicator.measure, line.value, field="v").values():
                 errors[line_field("indicator", indicator.pk, "value")] = [message]
+    return errors
+
+
+def cells_errors(indicator: Indicator, cells: list[str], line: IndicatorLine) -> dict:
+    """A disaggregated figure is given cell by cell; its total is their sum."""
+    errors = {}
+    given = {key: value for key, value in line.cells.items() if value is not None}
+    if line.value is not None and not given:
+        return {
+            line_field("indicator", indicator.pk, "value"): [
+                _("This indicator is split (e.g. by sex and age group): enter the figure cell by cell.")
+            ]
+        }
+    for key, value in line.cells.items():
+        if key not in cells:
+            errors[line_field("indicator", indicator.pk, f"cell-{key}")] = [_("Unknown cell.")]
+        elif value is not None:
+            for message in value_errors(indicator.measure, value, field="v").values():
+                errors[line_field("indicator", indicator.pk, f"cell-{key}")] = [message]
+    if not errors and indicator.measure != Measure.NUMBER:
+        total = sum(given.values(), Decimal(0))
+        for message in value_errors(indicator.measure, total, field="v").values():
+            errors[line_field("indicator", indicator.pk, "value")] = [message]
     return errors
 
 
@@ -253,7 +272,7 @@ def indicator_cells(indicator: Indicator) -> list[str]:
 def indicator_value_write(
     *, actor, report: QuarterlyReport, indicator: Indicator, line: IndicatorLine
 ) -> None:
-    existing = IndicatorValue.objects.filter(report=report, indicator=indicator).first()
+    existing = IndicatorValue.objects.filter(report=report, indicator=indicator).order_by().first()
     if line.is_empty:
         if existing is not None:
             existing._history_user = actor
@@ -282,7 +301,7 @@ def indicator_value_write(
 
 
 def activity_update_write(*, actor, report: QuarterlyReport, line: ActivityLine) -> None:
-    existing = ActivityUpdate.objects.filter(report=report, activity_id=line.activity_id).first()
+    existing = ActivityUpdate.objects.filter(report=report, activity_id=line.activity_id).order_by().first()
     if line.is_empty:
         if existing is not None:
             existing._history_user = actor
@@ -444,4 +463,243 @@ def transition(
         plan=report.period.plan,
         details={"from": before, "comment": comment.strip()},
     )
+    return report
+
+
+# --- Evidence files ----------------------------------------------------------------
+
+# The first bytes each kind of file starts with. A file whose content does not
+# match its extension is refused: a renamed .exe must not pass for a PDF.
+PDF_MAGIC = (b"%PDF-",)
+PNG_MAGIC = (b"\x89PNG\r\n\x1a\n",)
+JPEG_MAGIC = (b"\xff\xd8\xff",)
+ZIP_MAGIC = (b"PK\x03\x04",)
+OLE_MAGIC = (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1",)  # the old .doc and .xls
+EVIDENCE_MAGIC = {
+    ".pdf": PDF_MAGIC,
+    ".png": PNG_MAGIC,
+    ".jpg": JPEG_MAGIC,
+    ".jpeg": JPEG_MAGIC,
+    ".docx": ZIP_MAGIC,
+    ".xlsx": ZIP_MAGIC,
+    ".odt": ZIP_MAGIC,
+    ".ods": ZIP_MAGIC,
+    ".doc": OLE_MAGIC,
+    ".xls": OLE_MAGIC,
+}
+# A ZIP-based office file holds one of these; any other ZIP archive is refused.
+OFFICE_ZIP_MEMBERS = ("[Content_Types].xml", "mimetype")
+
+
+def evidence_extension(name: str) -> str:
+    return Path(name or "").suffix.lower()
+
+
+def evidence_file_errors(uploaded_file) -> list[str]:
+    """Why a file cannot be attached as evidence, or [] if it can: the
+    extension must be one of settings.EVIDENCE_TYPES, the size at most
+    settings.EVIDENCE_MAX_BYTES, and the first bytes must match the extension."""
+    name = uploaded_file.name or ""
+    extension = evidence_extension(name)
+    allowed = settings.EVIDENCE_TYPES
+    if extension not in allowed:
+        return [
+            _("%(name)s: this kind of file cannot be attached. Attach one of: %(types)s.")
+            % {"name": name, "types": ", ".join(sorted(allowed))}
+        ]
+    if uploaded_file.size > settings.EVIDENCE_MAX_BYTES:
+        return [
+            _("%(name)s is %(size)s; a file may be at most %(limit)s.")
+            % {
+                "name": name,
+                "size": filesizeformat(uploaded_file.size),
+                "limit": filesizeformat(settings.EVIDENCE_MAX_BYTES),
+            }
+        ]
+    if uploaded_file.size == 0:
+        return [_("%(name)s is empty.") % {"name": name}]
+    if not evidence_content_matches(uploaded_file, extension):
+        return [
+            _("%(name)s is not really a %(type)s file. Save it again in that format, or rename it.")
+            % {"name": name, "type": extension.lstrip(".").upper()}
+        ]
+    return []
+
+
+def evidence_content_matches(uploaded_file, extension: str) -> bool:
+    magic = EVIDENCE_MAGIC.get(extension)
+    if magic is None:
+        # A type the secretariat added in the settings, with no known signature.
+        return True
+    uploaded_file.seek(0)
+    head = uploaded_file.read(16)
+    uploaded_file.seek(0)
+    if not head.startswith(magic):
+        return False
+    if magic is ZIP_MAGIC:
+        try:
+            with zipfile.ZipFile(uploaded_file) as archive:
+                names = set(archive.namelist())
+        except zipfile.BadZipFile:
+            return False
+        finally:
+            uploaded_file.seek(0)
+        return any(member in names for member in OFFICE_ZIP_MEMBERS)
+    return True
+
+
+@transaction.atomic
+def evidence_attach(*, actor, report: QuarterlyReport, indicator: Indicator, uploaded_file) -> Evidence:
+    """Attach a file that backs one of the report's figures, while the report
+    can still be edited. Errors are keyed like the form's field,
+    ``indicator-12-evidence``."""
+    if not user_can_edit_report(actor, report.organisation):
+        raise PermissionDenied(_("You may not edit %(org)s's report.") % {"org": report.organisation.code})
+    require_editable(report)
+    field_name = line_field("indicator", indicator.pk, "evidence")
+    if indicator.pk not in report_expected_indicators(report):
+        raise ValidationError(
+            {field_name: [_("This indicator is not one your organisation reports for this period.")]}
+        )
+    errors = evidence_file_errors(uploaded_file)
+    if errors:
+        raise ValidationError({field_name: errors})
+    evidence = Evidence(
+        report=report,
+        indicator=indicator,
+        original_name=uploaded_file.name[:255],
+        content_type=settings.EVIDENCE_TYPES[evidence_extension(uploaded_file.name)],
+        size=uploaded_file.size,
+        uploaded_by=actor,
+    )
+    evidence.file.save(uploaded_file.name, uploaded_file, save=False)
+    try:
+        evidence.save()
+    except Exception:
+        # No row, no file. (A rollback of an enclosing transaction later on can
+        # still leave an unreferenced file under MEDIA_ROOT; it is never served.)
+        evidence.file.storage.delete(evidence.file.name)
+        raise
+    audit_record(
+        actor=actor,
+        action="evidence.attach",
+        target=evidence,
+        plan=report.period.plan,
+        details={
+            "report": report.pk,
+            "indicator": indicator.code,
+            "name": evidence.original_name,
+            "size": evidence.size,
+        },
+    )
+    return evidence
+
+
+@transaction.atomic
+def evidence_remove(*, actor, evidence: Evidence) -> None:
+    """Remove an evidence file from a report that can still be edited."""
+    report = evidence.report
+    if not user_can_edit_report(actor, report.organisation):
+        raise PermissionDenied(_("You may not edit %(org)s's report.") % {"org": report.organisation.code})
+    require_editable(report)
+    audit_record(
+        actor=actor,
+        action="evidence.remove",
+        target=evidence,
+        plan=report.period.plan,
+        details={"report": report.pk, "name": evidence.original_name, "size": evidence.size},
+    )
+    stored_name, storage = evidence.file.name, evidence.file.storage
+    evidence.delete()
+    # The file goes only once the row is gone for good.
+    transaction.on_commit(lambda: storage.delete(stored_name))
+
+
+def require_editable(report: QuarterlyReport) -> None:
+    report.refresh_from_db(fields=["state"])
+    if report.state not in (ReportState.DRAFT, ReportState.RETURNED):
+        raise TransitionNotAllowed(
+            _("This report is %(state)s and can no longer be edited.") % {"state": report.get_state_display()}
+        )
+
+
+# --- Figures from a values file ----------------------------------------------------
+
+# Stored with the report's history; kept in English like the other event comments.
+IMPORTED_AS_APPROVED = "imported as approved"
+
+
+@transaction.atomic
+def report_import(
+    *,
+    actor,
+    organisation: Organisation,
+    period: ReportingPeriod,
+    indicator_lines: list[IndicatorLine],
+    activity_lines: list[ActivityLine],
+    approve: bool,
+) -> QuarterlyReport:
+    """Figures from a values file (indicators/imports.py) for what report_open
+    and report_save cannot do: the system filling a draft (``actor`` None, the
+    command line), and historical figures stored straight as approved.
+
+    The lines are checked and written with report_save's rules and helpers.
+    With ``approve`` they go into the report whatever its state, and the report
+    is recorded as approved the way report_approve records it: a ReportEvent,
+    the audit trail, the plan's scores stale from this period on. A person must
+    be both allowed to fill the report in and to approve it: the secretariat
+    administrator.
+    """
+    if actor is not None:
+        if not user_can_edit_report(actor, organisation):
+            raise PermissionDenied(_("You may not report for %(org)s.") % {"org": organisation.code})
+        if approve:
+            require_reviewer(actor)
+    report, created = QuarterlyReport.objects.get_or_create(
+        organisation=organisation, period=period, defaults={"updated_by": actor}
+    )
+    if created:
+        ReportEvent.objects.create(report=report, actor=actor, from_state="", to_state=ReportState.DRAFT)
+        audit_record(actor=actor, action="report.create", target=report, plan=period.plan)
+    if not approve:
+        require_editable(report)
+    if indicator_lines or activity_lines:
+        indicators = report_expected_indicators(report)
+        errors = figures_errors(indicators, indicator_lines) | updates_errors(
+            report_expected_activities(report), activity_lines
+        )
+        if errors:
+            raise ValidationError(errors)
+        claim_version(actor=actor, report=report, version=report.version)
+        for line in indicator_lines:
+            indicator_value_write(
+                actor=actor, report=report, indicator=indicators[line.indicator_id], line=line
+            )
+        for line in activity_lines:
+            activity_update_write(actor=actor, report=report, line=line)
+        audit_record(
+            actor=actor,
+            action="report.save",
+            target=report,
+            plan=period.plan,
+            details={"indicators": len(indicator_lines), "activities": len(activity_lines)},
+        )
+    if approve:
+        now = timezone.now()
+        report = transition(
+            actor=actor,
+            report=report,
+            allowed_from=ReportState.values,
+            to=ReportState.APPROVED,
+            comment=IMPORTED_AS_APPROVED,
+            changes={
+                "first_submitted_at": report.first_submitted_at or now,
+                "submitted_at": now,
+                "submitted_by": actor,
+                "approved_at": now,
+                "approved_by": actor,
+                "review_comment": "",
+            },
+        )
+        scores_mark_stale(plan_id=period.plan_id, from_index=period.index)
     return report

@@ -8,6 +8,7 @@ CELERY_BROKER_URL (Redis), SECRET_KEY, ALLOWED_HOSTS and the HTTPS settings.
 from pathlib import Path
 
 import dj_database_url
+import plotly
 from celery.schedules import crontab
 from django.utils.translation import gettext_lazy as _
 from xstatic.pkg import bootstrap as xstatic_bootstrap
@@ -115,6 +116,8 @@ STATICFILES_DIRS = [
     # Bootstrap comes from the xstatic-bootstrap package, never from a CDN:
     # ministries' networks are slow and sometimes offline.
     ("bootstrap", xstatic_bootstrap.BASE_DIR),
+    # plotly.min.js, from the plotly package, for the dashboards' charts.
+    ("plotly", Path(plotly.__file__).parent / "package_data"),
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -170,6 +173,8 @@ EMAIL_HOST_USER = envstr("EMAIL_HOST_USER", "")
 EMAIL_HOST_PASSWORD = envstr("EMAIL_HOST_PASSWORD", "")
 EMAIL_USE_TLS = envbool("EMAIL_USE_TLS", False)
 DEFAULT_FROM_EMAIL = envstr("DEFAULT_FROM_EMAIL", "NTIP <ntip@localhost>")
+# Where e-mails (report reminders) link to: the site as its users reach it.
+SITE_URL = envstr("SITE_URL", "http://127.0.0.1:8000")
 
 # Celery: with no broker configured, tasks run inline in the calling process,
 # so the embedded default needs no Redis.
@@ -218,5 +223,10 @@ CELERY_BEAT_SCHEDULE = {
     "recompute-all-scores-nightly": {
         "task": "reports.tasks.recompute_all_scores",
         "schedule": crontab(hour=1, minute=30),
+    },
+    # Early in the working day in Phnom Penh (CELERY_TIMEZONE).
+    "send-report-reminders-daily": {
+        "task": "indicators.tasks.send_report_reminders",
+        "schedule": crontab(hour=7, minute=0),
     },
 }

@@ -19,6 +19,11 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("healthz", plan_views.healthz, name="healthz"),
     path("plans/", include("indicators.urls")),
+    path("reports/", include("indicators.report_urls")),
+    path("review/", include("indicators.review_urls")),
+    path("dashboards/", include("reports.urls")),
+    # The public summary of a plan marked public: no login.
+    path("public/", include("reports.public_urls")),
     path("api/v1/", include("ntip.api_urls")),
     path("admin/", admin.site.urls),
 ]

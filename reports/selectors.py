@@ -4,11 +4,26 @@ the stored snapshots shaped for pages and the API."""
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import F
+from django.db.models import F, Prefetch, Q
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
-from indicators.models import ActivityUpdate, Indicator, IndicatorValue, QuarterlyReport, ReportState, Target
-from plans.models import Organisation, Plan, ReportingPeriod
+from indicators.models import (
+    ActivityUpdate,
+    Category,
+    DisaggregatedValue,
+    Indicator,
+    IndicatorValue,
+    QuarterlyReport,
+    ReportEvent,
+    ReportState,
+    Target,
+    cell_categories,
+)
+from indicators.selectors import plan_expected_reporters
+from plans.access import user_is_secretariat
+from plans.models import Organisation, Plan, ReportingPeriod, ScoreState
 from reports import scoring
 from reports.models import ScoreSnapshot
 from strategies.models import Activity, Objective, Pillar
@@ -208,25 +223,20 @@ class OrganisationCompleteness:
     first_submitted_at: object
 
 
+def organisations_expected(*, plan: Plan, period: ReportingPeriod) -> set[int]:
+    """Organisations that owe a report for the period: the same rule as the
+    report form and the reminders (indicators.selectors.plan_expected_reporters)."""
+    owed = plan_expected_reporters(plan, [period])
+    return {organisation_id for organisation_id, periods in owed.items() if period.pk in periods}
+
+
 def period_completeness(*, plan: Plan, period: ReportingPeriod):
     """Who was expected to report for the period, who did, and who was on time.
 
     Read live from the reports (a submission changes it, an approval is not
     needed), in a fixed number of queries.
     """
-    inputs = plan_scoring_inputs(plan=plan)
-    ref = next(ref for p, ref in inputs.periods if p.pk == period.pk)
-    expected = set()
-    for leaf in inputs.leaves:
-        if leaf.input is None:
-            due = leaf.kind == "indicator"  # an indicator without targets is still reported
-        elif leaf.kind == "indicator":
-            due = scoring.indicator_due(leaf.input, ref)
-        else:
-            due = scoring.activity_due(leaf.input, ref)
-        if due:
-            expected.add(leaf.lead_id)
-            expected |= leaf.contributor_ids
+    expected = organisations_expected(plan=plan, period=period)
     reports = {
         r.organisation_id: r
         for r in QuarterlyReport.objects.filter(period=period).select_related("organisation")
@@ -254,3 +264,982 @@ def period_completeness(*, plan: Plan, period: ReportingPeriod):
     ]
     rows.sort(key=lambda row: row.code)
     return summary.overall, rows
+
+
+# --- Dashboards ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class DashboardPeriod:
+    """The "as of" period a dashboard shows, the periods to choose from, and
+    how fresh the plan's stored scores are."""
+
+    period: ReportingPeriod | None
+    periods: list[ReportingPeriod]
+    computed_at: object
+    stale: bool
+
+
+def dashboard_period(*, plan: Plan, code: str | None, today) -> DashboardPeriod:
+    """``?period=2025-Q2`` if it is a period of the plan, else the latest closed one."""
+    periods = list(plan.periods.order_by("index"))
+    chosen = next((p for p in periods if p.code == code), None) if code else None
+    if chosen is None:
+        closed = [p for p in periods if p.end < today]
+        chosen = closed[-1] if closed else (periods[0] if periods else None)
+    state = ScoreState.objects.filter(plan=plan).first()
+    return DashboardPeriod(
+        period=chosen,
+        periods=periods,
+        computed_at=state.computed_at if state else None,
+        stale=bool(state and state.stale_from is not None),
+    )
+
+
+# --- Dashboard pages ---------------------------------------------------------------
+# Each read below returns plain dataclasses for one page, in a fixed number of
+# queries whatever the plan's size. Scores come from the stored snapshots; only
+# approved figures are read, so no user sees another organisation's unapproved
+# figures on a dashboard.
+
+# Counts of victims below this are shown to the public as "<5" (product.md,
+# "Protecting survivors"). The one place the threshold is set.
+SUPPRESSION_THRESHOLD = 5
+
+
+def suppress_small(value, threshold: int = SUPPRESSION_THRESHOLD):
+    """A count of victims as the public may see it: ``"<5"`` when below the
+    threshold (0 included: "none" is as telling as "one" in a small province),
+    else the count unchanged. ``None`` (no figure) stays ``None``."""
+    if value is None:
+        return None
+    if value < threshold:
+        return f"<{threshold}"
+    return value
+
+
+@dataclass(frozen=True)
+class ScoreRow:
+    """A node of the plan with its stored score at one period (None: not computed)."""
+
+    kind: str
+    id: int
+    code: str
+    name: str
+    status: str | None = None
+    progress: float | None = None
+    achieved: float | None = None
+    expected: float | None = None
+    coverage: float | None = None
+    counts: dict | None = None
+    actual_value: float | None = None
+    expected_value: float | None = None
+    cancelled: bool = False
+    lead: str = ""
+    unit: str = ""
+    role: str = ""
+
+
+SNAPSHOT_FIELDS = (
+    "node_id",
+    "status",
+    "progress",
+    "achieved",
+    "expected",
+    "coverage",
+    "counts",
+    "actual_value",
+    "expected_value",
+    "cancelled",
+)
+
+
+def _snapshots_at(*, plan: Plan, period: ReportingPeriod, filters: Q) -> dict[tuple[str, int], dict]:
+    rows = ScoreSnapshot.objects.filter(filters, plan=plan, period=period).values(
+        "node_type", *SNAPSHOT_FIELDS
+    )
+    return {(row["node_type"], row["node_id"]): row for row in rows}
+
+
+def _score_row(kind: str, node, snapshot: dict | None, **extra) -> ScoreRow:
+    scored = {}
+    if snapshot is not None:
+        scored = {name: snapshot[name] for name in SNAPSHOT_FIELDS if name != "node_id"}
+    return ScoreRow(kind=kind, id=node.pk, code=node.code, name=node.display_name, **scored, **extra)
+
+
+def _nodes_filter(node_type: str, ids) -> Q:
+    return Q(node_type=node_type, node_id__in=list(ids))
+
+
+@dataclass(frozen=True)
+class TrendSeries:
+    code: str
+    name: str
+    achieved: list  # P* per period, None where no score is stored
+    expected: list
+
+
+@dataclass(frozen=True)
+class AttentionRow:
+    """An indicator AT_RISK or OFF_TRACK, with what its lead organisation said
+    in its latest approved report ("Explain the gap")."""
+
+    score: ScoreRow
+    pillar_code: str
+    lead_code: str
+    lead_name: str
+    reported_in: str  # the period of the value the reason comes from
+    gap_reason: str
+    corrective_action: str
+    note: str
+
+
+@dataclass(frozen=True)
+class PlanOverview:
+    plan: ScoreRow
+    pillars: list[ScoreRow]
+    trend_periods: list[str]
+    trend: list[TrendSeries]  # the plan first, then each pillar
+    attention: list[AttentionRow]
+
+    @property
+    def trend_table(self) -> list[tuple[str, list[tuple]]]:
+        """The trend as rows: a period and (achieved, expected) per node."""
+        return [
+            (code, [(series.achieved[i], series.expected[i]) for series in self.trend])
+            for i, code in enumerate(self.trend_periods)
+        ]
+
+
+ATTENTION_ORDER = {"OFF_TRACK": 0, "AT_RISK": 1}
+
+
+def plan_overview(*, plan: Plan, period: ReportingPeriod) -> PlanOverview:
+    """The plan and its pillars at the period, their trend over the periods up
+    to it, and the indicators that need attention. Five queries."""
+    pillars = list(plan.pillars.order_by("position", "code"))
+    # The trend: plan and pillar scores of every period up to the chosen one.
+    history = defaultdict(dict)
+    for row in ScoreSnapshot.objects.filter(
+        plan=plan, node_type__in=["plan", "pillar"], period__plan=plan, period__index__lte=period.index
+    ).values("node_type", "node_id", "period__index", *SNAPSHOT_FIELDS[1:]):
+        history[(row["node_type"], row["node_id"])][row["period__index"]] = row
+    periods = list(
+        plan.periods.filter(index__lte=period.index).order_by("index").values_list("index", "code")
+    )
+
+    def series(node_type, node) -> TrendSeries:
+        points = history.get((node_type, node.pk), {})
+        return TrendSeries(
+            code=node.code,
+            name=node.display_name,
+            achieved=[points[i]["achieved"] if i in points else None for i, _code in periods],
+            expected=[points[i]["expected"] if i in points else None for i, _code in periods],
+        )
+
+    def now(node_type, node):
+        return history.get((node_type, node.pk), {}).get(period.index)
+
+    return PlanOverview(
+        plan=_score_row("plan", plan, now("plan", plan)),
+        pillars=[_score_row("pillar", pillar, now("pillar", pillar)) for pillar in pillars],
+        trend_periods=[code for _index, code in periods],
+        trend=[series("plan", plan)] + [series("pillar", pillar) for pillar in pillars],
+        attention=indicators_needing_attention(plan=plan, period=period),
+    )
+
+
+def indicators_needing_attention(*, plan: Plan, period: ReportingPeriod) -> list[AttentionRow]:
+    """AT_RISK and OFF_TRACK indicators at the period, worst first, each with the
+    gap reason, corrective action and note of its lead organisation's latest
+    approved value at or before the period. Three queries."""
+    snapshots = {
+        row["node_id"]: row
+        for row in ScoreSnapshot.objects.filter(
+            plan=plan, period=period, node_type="indicator", status__in=list(ATTENTION_ORDER)
+        ).values(*SNAPSHOT_FIELDS)
+    }
+    if not snapshots:
+        return []
+    indicators = Indicator.objects.filter(plan=plan, pk__in=list(snapshots)).select_related(
+        "lead", "objective__pillar"
+    )
+    latest = {}
+    # Ordered by period: the last value seen for an indicator is its latest.
+    for row in (
+        IndicatorValue.objects.filter(
+            indicator__plan=plan,
+            indicator_id__in=list(snapshots),
+            report__state=ReportState.APPROVED,
+            report__organisation_id=F("indicator__lead_id"),
+            report__period__plan=plan,
+            report__period__index__lte=period.index,
+        )
+        .order_by("indicator_id", "report__period__index")
+        .values("indicator_id", "report__period__code", "gap_reason", "corrective_action", "note")
+    ):
+        latest[row["indicator_id"]] = row
+    rows = []
+    for indicator in indicators:
+        value = latest.get(indicator.pk, {})
+        rows.append(
+            AttentionRow(
+                score=_score_row("indicator", indicator, snapshots[indicator.pk], unit=indicator.unit),
+                pillar_code=indicator.objective.pillar.code,
+                lead_code=indicator.lead.code,
+                lead_name=indicator.lead.display_name,
+                reported_in=value.get("report__period__code", ""),
+                gap_reason=value.get("gap_reason", ""),
+                corrective_action=value.get("corrective_action", ""),
+                note=value.get("note", ""),
+            )
+        )
+    rows.sort(
+        key=lambda r: (
+            ATTENTION_ORDER[r.score.status],
+            -((r.score.expected or 0) - (r.score.achieved or 0)),
+            r.score.code,
+        )
+    )
+    return rows
+
+
+@dataclass(frozen=True)
+class PillarPage:
+    pillar: Pillar
+    score: ScoreRow
+    objectives: list[ScoreRow]
+
+
+def pillar_dashboard(*, plan: Plan, code: str, period: ReportingPeriod) -> PillarPage:
+    """A pillar and its objectives at the period; Pillar.DoesNotExist for an
+    unknown code. Three queries."""
+    pillar = plan.pillars.get(code=code)
+    objectives = list(pillar.objectives.filter(plan=plan).order_by("position", "code"))
+    snapshots = _snapshots_at(
+        plan=plan,
+        period=period,
+        filters=Q(node_type="pillar", node_id=pillar.pk)
+        | _nodes_filter("objective", (o.pk for o in objectives)),
+    )
+    return PillarPage(
+        pillar=pillar,
+        score=_score_row("pillar", pillar, snapshots.get(("pillar", pillar.pk))),
+        objectives=[_score_row("objective", o, snapshots.get(("objective", o.pk))) for o in objectives],
+    )
+
+
+@dataclass(frozen=True)
+class ObjectivePage:
+    objective: Objective
+    score: ScoreRow
+    indicators: list[ScoreRow]
+    activities: list[ScoreRow]
+
+
+def objective_dashboard(*, plan: Plan, code: str, period: ReportingPeriod) -> ObjectivePage:
+    """An objective, its indicators and activities at the period;
+    Objective.DoesNotExist for an unknown code. Four queries."""
+    objective = plan.objectives.select_related("pillar").get(code=code)
+    indicators = list(
+        Indicator.objects.filter(plan=plan, objective=objective)
+        .select_related("lead")
+        .order_by("position", "code")
+    )
+    activities = list(
+        Activity.objects.filter(plan=plan, objective=objective)
+        .select_related("lead")
+        .order_by("position", "code")
+    )
+    snapshots = _snapshots_at(
+        plan=plan,
+        period=period,
+        filters=Q(node_type="objective", node_id=objective.pk)
+        | _nodes_filter("indicator", (i.pk for i in indicators))
+        | _nodes_filter("activity", (a.pk for a in activities)),
+    )
+    return ObjectivePage(
+        objective=objective,
+        score=_score_row("objective", objective, snapshots.get(("objective", objective.pk))),
+        indicators=[
+            _score_row("indicator", i, snapshots.get(("indicator", i.pk)), lead=i.lead.code, unit=i.unit)
+            for i in indicators
+        ],
+        activities=[
+            _score_row("activity", a, snapshots.get(("activity", a.pk)), lead=a.lead.code) for a in activities
+        ],
+    )
+
+
+# --- The indicator page --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndicatorPoint:
+    """One period of an indicator's history, in its own unit."""
+
+    period: str
+    actual: float | None
+    expected: float | None
+    target: float | None  # the target to reach by the end of the period's year
+    status: str | None
+
+
+@dataclass(frozen=True)
+class ReportStep:
+    at: object
+    actor: str
+    from_state: str
+    to_state: str
+    comment: str
+
+
+@dataclass(frozen=True)
+class ValueRow:
+    """One approved figure with who submitted and approved it, and when."""
+
+    period: str
+    organisation_code: str
+    organisation_name: str
+    value: float
+    note: str
+    gap_reason: str
+    corrective_action: str
+    submitted_at: object
+    submitted_by: str
+    approved_at: object
+    approved_by: str
+    history: list[ReportStep]
+
+
+@dataclass(frozen=True)
+class CategoryTotal:
+    code: str
+    name: str
+    value: float
+
+
+@dataclass(frozen=True)
+class DimensionBreakdown:
+    code: str
+    name: str
+    categories: list[CategoryTotal]
+
+
+@dataclass(frozen=True)
+class OrganisationSeries:
+    code: str
+    name: str
+    values: list  # one per period of IndicatorPage.value_periods, None where none approved
+
+
+@dataclass(frozen=True)
+class IndicatorPage:
+    indicator: Indicator
+    score: ScoreRow
+    contributors: list[Organisation]
+    targets: list[tuple[int, float]]
+    points: list[IndicatorPoint]
+    value_periods: list[str]
+    by_organisation: list[OrganisationSeries]
+    by_category: list[DimensionBreakdown]
+    values: list[ValueRow]
+
+
+def _person(user) -> str:
+    return (user.get_full_name() or user.username) if user is not None else ""
+
+
+def _target_to_date(aggregation: str, targets: dict[int, float], year: int) -> float | None:
+    """What the year's target means on the same scale as actual to date: a SUM
+    indicator's targets add up over the years; a level's is the year's own."""
+    if year not in targets:
+        return None
+    if aggregation == scoring.SUM:
+        return sum(value for y, value in targets.items() if y <= year)
+    return targets[year]
+
+
+def indicator_dashboard(*, plan: Plan, code: str, period: ReportingPeriod, user) -> IndicatorPage:
+    """An indicator's history up to the period: actual, expected and target;
+    approved values by organisation and by disaggregation category; each
+    approved value with its report's history. Indicator.DoesNotExist for an
+    unknown code. Ten queries.
+
+    Review comments are shown to the secretariat and to the organisation whose
+    report it was: a reviewer's comment may quote figures that were never approved.
+    """
+    indicator = plan.indicators.select_related("lead", "objective__pillar").get(code=code)
+    contributors = list(indicator.contributors.order_by("code"))
+    targets = dict(indicator.targets.order_by("year").values_list("year", "value"))
+    targets = {year: float(value) for year, value in targets.items()}
+    dimensions = list(
+        indicator.disaggregation.order_by("code").prefetch_related(
+            Prefetch("categories", queryset=Category.objects.order_by("position", "code"))
+        )
+    )
+    periods = list(plan.periods.filter(index__lte=period.index).order_by("index"))
+    snapshots = {
+        row["period_id"]: row
+        for row in ScoreSnapshot.objects.filter(
+            plan=plan, node_type="indicator", node_id=indicator.pk, period__in=[p.pk for p in periods]
+        ).values("period_id", *SNAPSHOT_FIELDS)
+    }
+    points = [
+        IndicatorPoint(
+            period=p.code,
+            actual=snapshots[p.pk]["actual_value"] if p.pk in snapshots else None,
+            expected=snapshots[p.pk]["expected_value"] if p.pk in snapshots else None,
+            target=_target_to_date(indicator.aggregation, targets, p.year),
+            status=snapshots[p.pk]["status"] if p.pk in snapshots else None,
+        )
+        for p in periods
+    ]
+    approved = Q(
+        report__state=ReportState.APPROVED,
+        report__period__plan=plan,
+        report__period__index__lte=period.index,
+    )
+    values = list(
+        IndicatorValue.objects.filter(approved, indicator=indicator)
+        .select_related(
+            "report__organisation", "report__period", "report__submitted_by", "report__approved_by"
+        )
+        .order_by("-report__period__index", "report__organisation__code")
+    )
+    events = defaultdict(list)
+    for event in (
+        ReportEvent.objects.filter(
+            report__indicator_values__indicator=indicator,
+            report__state=ReportState.APPROVED,
+            report__period__plan=plan,
+            report__period__index__lte=period.index,
+        )
+        .select_related("actor")
+        .order_by("at", "id")
+    ):
+        events[event.report_id].append(event)
+    cells = defaultdict(list)
+    for value_id, cell, number in DisaggregatedValue.objects.filter(
+        indicator_value__indicator=indicator,
+        indicator_value__report__state=ReportState.APPROVED,
+        indicator_value__report__period__plan=plan,
+        indicator_value__report__period__index__lte=period.index,
+    ).values_list("indicator_value_id", "cell", "value"):
+        cells[value_id].append((cell, float(number)))
+
+    sees_comments = user_is_secretariat(user)
+    rows = [
+        ValueRow(
+            period=v.report.period.code,
+            organisation_code=v.report.organisation.code,
+            organisation_name=v.report.organisation.display_name,
+            value=float(v.value),
+            note=v.note,
+            gap_reason=v.gap_reason,
+            corrective_action=v.corrective_action,
+            submitted_at=v.report.first_submitted_at,
+            submitted_by=_person(v.report.submitted_by),
+            approved_at=v.report.approved_at,
+            approved_by=_person(v.report.approved_by),
+            history=[
+                ReportStep(
+                    at=e.at,
+                    actor=_person(e.actor),
+                    from_state=e.from_state,
+                    to_state=e.to_state,
+                    comment=e.comment
+                    if sees_comments or user.organisation_id == v.report.organisation_id
+                    else "",
+                )
+                for e in events[v.report_id]
+            ],
+        )
+        for v in values
+    ]
+    # By organisation: the periods that have an approved value, oldest first.
+    value_periods = sorted({(v.report.period.index, v.report.period.code) for v in values})
+    column = {index: i for i, (index, _code) in enumerate(value_periods)}
+    by_org: dict[int, OrganisationSeries] = {}
+    for v in sorted(values, key=lambda v: v.report.organisation.code):
+        organisation = v.report.organisation
+        series = by_org.setdefault(
+            organisation.pk,
+            OrganisationSeries(organisation.code, organisation.display_name, [None] * len(value_periods)),
+        )
+        series.values[column[v.report.period.index]] = float(v.value)
+    # By category: a flow adds up every approved cell to date; a level shows
+    # the lead organisation's latest disaggregated value.
+    if indicator.aggregation == scoring.SUM:
+        counted = [v for v in values if v.pk in cells]
+    else:
+        lead_values = [v for v in values if v.report.organisation_id == indicator.lead_id and v.pk in cells]
+        counted = lead_values[:1]  # values are newest first
+    totals: dict[tuple[str, str], float] = defaultdict(float)
+    for v in counted:
+        for cell, number in cells[v.pk]:
+            for dimension, category in cell_categories(cell).items():
+                totals[(dimension, category)] += number
+    by_category = [
+        DimensionBreakdown(
+            code=d.code,
+            name=d.display_name,
+            categories=[
+                CategoryTotal(c.code, c.display_name, totals.get((d.code, c.code), 0.0))
+                for c in d.categories.all()
+            ],
+        )
+        for d in dimensions
+    ]
+    return IndicatorPage(
+        indicator=indicator,
+        score=_score_row(
+            "indicator",
+            indicator,
+            snapshots.get(period.pk),
+            lead=indicator.lead.code,
+            unit=indicator.unit,
+        ),
+        contributors=contributors,
+        targets=sorted(targets.items()),
+        points=points,
+        value_periods=[code for _index, code in value_periods],
+        by_organisation=list(by_org.values()),
+        by_category=by_category if counted else [],
+        values=rows,
+    )
+
+
+# --- The organisation scorecard -------------------------------------------------------
+
+ON_TIME, LATE, MISSING, PENDING, NOT_EXPECTED = "ON_TIME", "LATE", "MISSING", "PENDING", "NOT_EXPECTED"
+
+
+def report_timeliness(*, expected: bool, first_submitted_on, deadline, today) -> str:
+    """Whether an organisation's report for a period came in by the deadline.
+
+    ON_TIME or LATE once submitted (whatever happened after); otherwise MISSING
+    when it was expected and the deadline has passed, PENDING before the
+    deadline, NOT_EXPECTED when nothing was due.
+    """
+    if first_submitted_on is not None:
+        return ON_TIME if first_submitted_on <= deadline else LATE
+    if not expected:
+        return NOT_EXPECTED
+    return MISSING if today > deadline else PENDING
+
+
+@dataclass(frozen=True)
+class TimelinessRow:
+    period: str
+    deadline: object
+    expected: bool
+    state: str | None
+    first_submitted_at: object
+    timeliness: str
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    organisation: Organisation
+    indicators: list[ScoreRow]
+    activities: list[ScoreRow]
+    counts: dict[str, int]
+    timeliness: list[TimelinessRow]
+
+
+def organisation_scorecard(
+    *, plan: Plan, organisation: Organisation, period: ReportingPeriod, today
+) -> Scorecard:
+    """The indicators an organisation leads or contributes to and the
+    activities it leads, with their scores at the period, and its reports'
+    timeliness for every period up to it. Scores only (approved data) and
+    report states: never a figure of a report that is not approved. Seven queries."""
+    indicators = list(
+        Indicator.objects.filter(plan=plan)
+        .filter(Q(lead=organisation) | Q(contributors=organisation))
+        .distinct()
+        .order_by("position", "code")
+    )
+    activities = list(
+        Activity.objects.filter(plan=plan, lead=organisation)
+        .select_related("start_period", "end_period")
+        .order_by("position", "code")
+    )
+    snapshots = _snapshots_at(
+        plan=plan,
+        period=period,
+        filters=_nodes_filter("indicator", (i.pk for i in indicators))
+        | _nodes_filter("activity", (a.pk for a in activities)),
+    )
+    indicator_rows = [
+        _score_row(
+            "indicator",
+            i,
+            snapshots.get(("indicator", i.pk)),
+            unit=i.unit,
+            role="lead" if i.lead_id == organisation.pk else "contributor",
+        )
+        for i in indicators
+    ]
+    activity_rows = [
+        _score_row("activity", a, snapshots.get(("activity", a.pk)), role="lead") for a in activities
+    ]
+    counts = dict.fromkeys(scoring.STATUSES, 0)
+    for row in indicator_rows + activity_rows:
+        if row.status and not row.cancelled:
+            counts[row.status] += 1
+
+    # Which periods the organisation had to report for (scoring.md, "Reporting
+    # completeness"): a quarterly indicator every period, an annual one in Q4,
+    # an activity from its start until an approved update completes or cancels it.
+    periods = list(plan.periods.filter(index__lte=period.index).order_by("index"))
+    updates = defaultdict(dict)
+    for activity_id, index, status in ActivityUpdate.objects.filter(
+        activity__plan=plan,
+        activity__lead=organisation,
+        report__organisation=organisation,
+        report__state=ReportState.APPROVED,
+        report__period__index__lte=period.index,
+    ).values_list("activity_id", "report__period__index", "status"):
+        updates[activity_id][index] = (status, 0.0)
+    activity_inputs = [
+        scoring.ActivityInput(
+            start_index=a.start_period.index, end_index=a.end_period.index, updates=updates[a.pk]
+        )
+        for a in activities
+    ]
+    frequencies = {i.frequency for i in indicators}
+    reports = {
+        r.period_id: r
+        for r in QuarterlyReport.objects.filter(
+            organisation=organisation, period__plan=plan, period__index__lte=period.index
+        )
+    }
+    timeliness = []
+    for p in periods:
+        ref = scoring.PeriodRef(p.year, p.quarter, p.index)
+        expected = (
+            scoring.QUARTERLY in frequencies
+            or (scoring.ANNUAL in frequencies and p.quarter == 4)
+            or any(scoring.activity_due(a, ref) for a in activity_inputs)
+        )
+        report = reports.get(p.pk)
+        first = report.first_submitted_at if report else None
+        timeliness.append(
+            TimelinessRow(
+                period=p.code,
+                deadline=p.deadline,
+                expected=expected,
+                state=report.state if report else None,
+                first_submitted_at=first,
+                timeliness=report_timeliness(
+                    expected=expected,
+                    first_submitted_on=timezone.localdate(first) if first else None,
+                    deadline=p.deadline,
+                    today=today,
+                ),
+            )
+        )
+    return Scorecard(
+        organisation=organisation,
+        indicators=indicator_rows,
+        activities=activity_rows,
+        counts=counts,
+        timeliness=timeliness,
+    )
+
+
+# --- The justice chain ---------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ChainStep:
+    """A step of the justice chain and the indicator (by code) that measures it.
+
+    ``at_most``: the earlier step this one cannot exceed in a year (a warning
+    when it does). ``share_of``: when the indicator is a PERCENT, the step whose
+    count it is a share of, to estimate a count. ``victims``: a count of people
+    to suppress on public pages when small.
+    """
+
+    key: str
+    label: str
+    code: str
+    at_most: str = ""
+    share_of: str = ""
+    victims: bool = False
+
+
+@dataclass(frozen=True)
+class Chain:
+    key: str
+    title: str
+    steps: tuple[ChainStep, ...]
+
+
+# The indicators that measure the justice chain and the public headline
+# figures, by code (the demo plan's codes, reports/demo.py): the one place to
+# change when a plan numbers them differently. A code the plan lacks shows as
+# "no indicator"; an indicator measured as a PERCENT (the demo's "identified
+# victims referred to services") is shown as a share, with the count it implies.
+JUSTICE_INDICATOR_CODES = {
+    "identified": "I4.1.1",  # victims identified (NUMBER, SUM)
+    "referred": "I4.1.2",  # identified victims referred to services (the demo: PERCENT, LATEST)
+    "assisted": "I4.2.2",  # survivors receiving psychosocial counselling (NUMBER, SUM)
+    "repatriated": "I4.3.1",  # survivors repatriated (NUMBER, SUM): public page only
+    "investigated": "I3.2.1",  # trafficking and sexual-exploitation cases investigated (cases)
+    "sent_to_court": "I3.2.2",  # suspects sent to court (people)
+    "convicted": "I3.3.1",  # defendants convicted (people)
+}
+_codes = JUSTICE_INDICATOR_CODES
+
+# Only like is compared with like: victims referred cannot exceed victims
+# identified, defendants convicted cannot exceed suspects sent to court in the
+# same year. Cases (investigated) and people (sent to court) are not compared,
+# nor are survivors assisted, who include people identified in earlier years.
+JUSTICE_CHAINS = (
+    Chain(
+        "victims",
+        _("Victims"),
+        (
+            ChainStep("identified", _("Identified"), _codes["identified"], victims=True),
+            ChainStep(
+                "referred",
+                _("Referred to services"),
+                _codes["referred"],
+                at_most="identified",
+                share_of="identified",
+                victims=True,
+            ),
+            ChainStep("assisted", _("Assisted (psychosocial counselling)"), _codes["assisted"], victims=True),
+        ),
+    ),
+    Chain(
+        "cases",
+        _("Cases"),
+        (
+            ChainStep("investigated", _("Cases investigated"), _codes["investigated"]),
+            ChainStep("sent_to_court", _("Suspects sent to court"), _codes["sent_to_court"]),
+            ChainStep("convicted", _("Defendants convicted"), _codes["convicted"], at_most="sent_to_court"),
+        ),
+    ),
+)
+# The public summary's headline figures. Counts of victims (``victims=True``)
+# go through suppress_small.
+PUBLIC_HEADLINES = (
+    ChainStep("identified", _("Victims identified"), _codes["identified"], victims=True),
+    ChainStep("repatriated", _("Survivors repatriated"), _codes["repatriated"], victims=True),
+    ChainStep("investigated", _("Cases investigated"), _codes["investigated"]),
+    ChainStep("sent_to_court", _("Suspects sent to court"), _codes["sent_to_court"]),
+    ChainStep("convicted", _("Defendants convicted"), _codes["convicted"]),
+)
+
+
+@dataclass(frozen=True)
+class ChainIndicator:
+    id: int
+    code: str
+    name: str
+    unit: str
+    measure: str
+    lead_code: str
+
+
+@dataclass(frozen=True)
+class ChainCell:
+    value: float | None  # in the indicator's unit; None: nothing approved that year
+    count: float | None  # the number of people or cases (estimated from a share when ``estimated``)
+    estimated: bool = False
+
+
+@dataclass(frozen=True)
+class ChainYear:
+    year: int
+    partial: bool  # the chosen period is not the year's last quarter
+    cells: list[ChainCell]  # one per step
+    warnings: list[str]
+
+
+@dataclass(frozen=True)
+class ChainTable:
+    chain: Chain
+    indicators: list[ChainIndicator | None]  # one per step; None: the plan has no such indicator
+    years: list[ChainYear]
+
+
+def _year_figures(
+    aggregation: str, lead_id: int, rows: list[tuple[int, int, int, float]]
+) -> dict[int, float]:
+    """An indicator's figure per year: a flow adds every approved value of the
+    year; a level takes the lead organisation's value of the year's latest period."""
+    figures: dict[int, float] = {}
+    latest: dict[int, int] = {}
+    for year, index, organisation_id, value in rows:
+        if aggregation == scoring.SUM:
+            figures[year] = figures.get(year, 0.0) + value
+        elif organisation_id == lead_id and index >= latest.get(year, 0):
+            latest[year] = index
+            figures[year] = value
+    return figures
+
+
+def _approved_by_code(*, plan: Plan, period: ReportingPeriod, codes):
+    """The indicators with these codes and their approved values up to the
+    period. Two queries."""
+    indicators = {
+        i.code: i for i in Indicator.objects.filter(plan=plan, code__in=set(codes)).select_related("lead")
+    }
+    rows = defaultdict(list)
+    for indicator_id, year, index, organisation_id, value in IndicatorValue.objects.filter(
+        indicator__in=[i.pk for i in indicators.values()],
+        report__state=ReportState.APPROVED,
+        report__period__plan=plan,
+        report__period__index__lte=period.index,
+    ).values_list(
+        "indicator_id", "report__period__year", "report__period__index", "report__organisation_id", "value"
+    ):
+        rows[indicator_id].append((year, index, organisation_id, float(value)))
+    return indicators, rows
+
+
+def _chain_indicator(indicator: Indicator) -> ChainIndicator:
+    return ChainIndicator(
+        id=indicator.pk,
+        code=indicator.code,
+        name=indicator.display_name,
+        unit=indicator.unit,
+        measure=indicator.measure,
+        lead_code=indicator.lead.code,
+    )
+
+
+def justice_chain(*, plan: Plan, period: ReportingPeriod) -> list[ChainTable]:
+    """Victims identified → referred → assisted and cases investigated → sent to
+    court → convicted, per plan year up to the period, from approved values,
+    with a warning where the figures do not add up. Two queries."""
+    codes = [step.code for chain in JUSTICE_CHAINS for step in chain.steps]
+    indicators, rows = _approved_by_code(plan=plan, period=period, codes=codes)
+    years = [y for y in plan.years if y <= period.year]
+    tables = []
+    for chain in JUSTICE_CHAINS:
+        found = [indicators.get(step.code) for step in chain.steps]
+        figures = [_year_figures(i.aggregation, i.lead_id, rows[i.pk]) if i else {} for i in found]
+        year_rows = []
+        for year in years:
+            counts: dict[str, ChainCell] = {}
+            cells = []
+            for step, indicator, by_year in zip(chain.steps, found, figures, strict=True):
+                value = by_year.get(year)
+                cell = ChainCell(value=value, count=value)
+                if indicator is not None and indicator.measure == "PERCENT":
+                    base = counts.get(step.share_of)
+                    estimate = (
+                        round(base.count * value / 100)
+                        if value is not None and base and base.count is not None
+                        else None
+                    )
+                    cell = ChainCell(value=value, count=estimate, estimated=True)
+                counts[step.key] = cell
+                cells.append(cell)
+            warnings = []
+            for step, indicator in zip(chain.steps, found, strict=True):
+                if not step.at_most:
+                    continue
+                later, earlier = counts[step.key], counts[step.at_most]
+                if (
+                    later.count is not None
+                    and earlier.count is not None
+                    and not (later.estimated or earlier.estimated)
+                    and later.count > earlier.count + scoring.TOLERANCE
+                ):
+                    base_step = next(s for s in chain.steps if s.key == step.at_most)
+                    base_indicator = indicators[base_step.code]
+                    warnings.append(
+                        gettext(
+                            "%(later)s (%(later_count)s, reported by %(later_lead)s) is more than "
+                            "%(earlier)s (%(earlier_count)s, reported by %(earlier_lead)s)."
+                        )
+                        % {
+                            "later": step.label,
+                            "later_count": f"{later.count:g}",
+                            "later_lead": indicator.lead.code,
+                            "earlier": base_step.label,
+                            "earlier_count": f"{earlier.count:g}",
+                            "earlier_lead": base_indicator.lead.code,
+                        }
+                    )
+            year_rows.append(
+                ChainYear(
+                    year=year,
+                    partial=year == period.year and period.quarter != 4,
+                    cells=cells,
+                    warnings=warnings,
+                )
+            )
+        tables.append(
+            ChainTable(
+                chain=chain,
+                indicators=[_chain_indicator(i) if i else None for i in found],
+                years=year_rows,
+            )
+        )
+    return tables
+
+
+# --- The public summary --------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Headline:
+    label: str
+    unit: str
+    this_year: object  # a number, or "<5" for a small count of victims; None: no figure
+    to_date: object
+    found: bool  # False: the plan has no indicator for it
+
+
+@dataclass(frozen=True)
+class PublicSummary:
+    plan: ScoreRow
+    pillars: list[ScoreRow]
+    headlines: list[Headline]
+    year: int
+
+
+def public_summary(
+    *, plan: Plan, period: ReportingPeriod, threshold: int = SUPPRESSION_THRESHOLD
+) -> PublicSummary:
+    """What the public sees of a public plan at a period: overall and per-pillar
+    progress and a few headline figures from approved values, small counts of
+    victims suppressed. Four queries."""
+    pillars = list(plan.pillars.order_by("position", "code"))
+    snapshots = _snapshots_at(
+        plan=plan,
+        period=period,
+        filters=Q(node_type="plan", node_id=plan.pk) | _nodes_filter("pillar", (p.pk for p in pillars)),
+    )
+    indicators, rows = _approved_by_code(plan=plan, period=period, codes=[h.code for h in PUBLIC_HEADLINES])
+    headlines = []
+    for step in PUBLIC_HEADLINES:
+        indicator = indicators.get(step.code)
+        if indicator is None or indicator.measure != "NUMBER":
+            headlines.append(Headline(step.label, "", None, None, found=False))
+            continue
+        by_year = _year_figures(indicator.aggregation, indicator.lead_id, rows[indicator.pk])
+        this_year = by_year.get(period.year)
+        # A level's "to date" is its latest figure; a flow's is the sum of the years.
+        if indicator.aggregation == scoring.SUM:
+            to_date = sum(by_year.values()) if by_year else None
+        else:
+            to_date = by_year[max(by_year)] if by_year else None
+        if step.victims:
+            this_year, to_date = suppress_small(this_year, threshold), suppress_small(to_date, threshold)
+        headlines.append(Headline(step.label, indicator.unit, this_year, to_date, found=True))
+    return PublicSummary(
+        plan=_score_row("plan", plan, snapshots.get(("plan", plan.pk))),
+        pillars=[_score_row("pillar", p, snapshots.get(("pillar", p.pk))) for p in pillars],
+        headlines=headlines,
+        year=period.year,
+    )

@@ -155,9 +155,12 @@ def test_approved_import_stores_approved_reports_that_scores_count(tmp_path, pla
     for report in QuarterlyReport.objects.all():
         assert report.state == "APPROVED" and report.approved_by == admin_user
         assert report.approved_at and report.submitted_at and report.first_submitted_at
-        assert list(report.events.values_list("to_state", "comment")) == [
-            ("APPROVED", "imported as approved")
+        # Created, then approved through the same transition as a reviewer's approval.
+        assert list(report.events.values_list("to_state", "comment", "actor")) == [
+            ("DRAFT", "", admin_user.pk),
+            ("APPROVED", "imported as approved", admin_user.pk),
         ]
+    assert AuditEvent.objects.filter(action="report.approved", actor=admin_user).count() == 2
     q2 = plan.periods.get(code="2025-Q2")
     assert ScoreState.objects.get(plan=plan).stale_from == q2.index
     assert AuditEvent.objects.get(action="values.import").details["approve"] is True
@@ -276,7 +279,8 @@ def test_a_changed_figure_updates_the_approved_report(tmp_path, plan, admin_user
     assert IndicatorValue.objects.get(indicator__code="I-DIS").value == Decimal("14.5")
     report = QuarterlyReport.objects.get()
     assert list(report.events.values_list("from_state", "to_state")) == [
-        ("", "APPROVED"),
+        ("", "DRAFT"),
+        ("DRAFT", "APPROVED"),
         ("APPROVED", "APPROVED"),
     ]
 
@@ -331,3 +335,73 @@ def test_import_values_command_lists_every_bad_row_and_fails(tmp_path, plan, cap
     assert "indicator_values line 2, column value: Enter a number of 0 or more." in err
     assert "activity_updates line 2, column organisation: Only the lead organisation (MOI)" in err
     assert QuarterlyReport.objects.count() == 0
+
+
+# --- The import writes through the report's services ---------------------------
+
+
+def test_a_draft_import_saves_as_the_form_does_with_who_changed_each_figure(
+    tmp_path, plan, ministry, focal_point
+):
+    q2 = plan.periods.get(code="2025-Q2")
+    report = approved_report(ministry, q2, values={plan.indicators.get(code="I-SUM"): 5}, state="RETURNED")
+    opened_at = report.version
+
+    result = values_import(actor=focal_point, path_or_file=values_file(tmp_path))
+
+    assert result.ok, result.errors
+    assert result.updated == {"indicator_values": 1, "reports": 1}
+    report.refresh_from_db()
+    # Someone with the form open since before the import is told it changed.
+    assert report.version == opened_at + 1 and report.state == "RETURNED"
+    value = report.indicator_values.get(indicator__code="I-SUM")
+    assert list(value.history.values_list("value", "history_user")) == [
+        (Decimal(12), focal_point.pk),
+        (Decimal(5), None),
+    ]
+    assert AuditEvent.objects.filter(action="report.save", actor=focal_point).count() == 1
+
+
+def test_a_draft_import_applies_the_forms_checks_too(tmp_path, plan, ministry, focal_point):
+    # A2 starts in 2025-Q3: the 2025-Q2 report has no line for it.
+    ActivityFactory(
+        objective=plan.objectives.get(),
+        code="A2",
+        lead=ministry,
+        start_period=plan.periods.get(code="2025-Q3"),
+        end_period=plan.periods.get(code="2025-Q4"),
+    )
+    updates = [*good_updates(), ["A2", "MOI", "2025-Q2", "IN_PROGRESS", 10, ""]]
+
+    result = values_import(actor=focal_point, path_or_file=values_file(tmp_path, updates=updates))
+
+    assert [str(e) for e in result.errors] == [
+        "activity_updates line 3, column status: "
+        "This activity is not one your organisation leads in this period."
+    ]
+    assert result.created == {} and QuarterlyReport.objects.count() == 0
+
+
+def test_the_command_line_fills_drafts_as_the_system(tmp_path, plan, capsys):
+    call_command("import_values", str(values_file(tmp_path)))
+
+    report = QuarterlyReport.objects.get()
+    assert report.state == "DRAFT"
+    assert list(report.events.values_list("to_state", "actor")) == [("DRAFT", None)]
+    assert report.indicator_values.count() == 3
+
+
+def test_an_approved_import_approves_a_submitted_report_as_a_reviewer_would(
+    tmp_path, plan, ministry, admin_user
+):
+    q2 = plan.periods.get(code="2025-Q2")
+    report = approved_report(ministry, q2, state="SUBMITTED")
+
+    values_import(actor=admin_user, path_or_file=values_file(tmp_path), approve=True)
+
+    report.refresh_from_db()
+    assert (report.state, report.approved_by, report.review_comment) == ("APPROVED", admin_user, "")
+    assert list(report.events.values_list("from_state", "to_state", "comment")) == [
+        ("SUBMITTED", "APPROVED", "imported as approved")
+    ]
+    assert ScoreState.objects.get(plan=plan).stale_from == q2.index

@@ -337,3 +337,23 @@ def test_bulk_approval_approves_submitted_reports_and_lists_the_rest(
     assert [r.pk for r in approved] == [submitted.pk]
     assert [(r.pk, "cannot be approved" in why) for r, why in skipped] == [(draft.pk, True)]
     assert ReportEvent.objects.filter(report=draft).count() == 0
+
+
+def test_a_split_indicator_refuses_a_plain_total(plan_for_moi, ministry, focal_point):
+    sex = DimensionFactory(code="sex")
+    CategoryFactory(dimension=sex, code="F")
+    victims = IndicatorFactory(
+        objective=plan_for_moi["trained"].objective, code="VICTIMS", lead=ministry, targets=[100] * 5
+    )
+    victims.disaggregation.add(sex)
+    report = report_open(actor=focal_point, organisation=ministry, period=plan_for_moi["period"])
+    with pytest.raises(ValidationError) as error:
+        report_save(
+            actor=focal_point,
+            report=report,
+            version=report.version,
+            indicator_lines=[IndicatorLine(victims.pk, value=Decimal(-4))],
+            activity_lines=[],
+        )
+    assert "enter the figure cell by cell" in error.value.message_dict[f"indicator-{victims.pk}-value"][0]
+    assert not IndicatorValue.objects.filter(indicator=victims).exists()

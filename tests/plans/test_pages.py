@@ -15,8 +15,8 @@ from tests.factories import (
 
 pytestmark = pytest.mark.django_db
 
-# Pages anyone may open without signing in.
-OPEN_PAGES = {"login", "set_language", "healthz"}
+# Pages anyone may open without signing in (public_summary: a plan marked public).
+OPEN_PAGES = {"login", "set_language", "healthz", "public_summary"}
 
 
 def all_url_names(resolver=None, prefix=""):

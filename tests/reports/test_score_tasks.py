@@ -10,6 +10,7 @@ from contextlib import contextmanager
 import pytest
 from django.conf import settings
 from django.db import connection, transaction
+from kombu import pools as kombu_pools
 
 from ntip.celery import app as celery_app
 from plans.models import ScoreState
@@ -52,9 +53,9 @@ def celery_broker(url: str):
 
 
 def forget_broker_connections():
-    """Celery caches its connection and producer pools for the first broker it met."""
-    if celery_app._pool is not None:
-        celery_app._pool.force_close_all()
+    """Celery (and kombu's global registry) cache connection and producer pools
+    for the broker they met first; drop them all so the next task meets ours."""
+    kombu_pools.reset()
     celery_app._pool = None
     celery_app.amqp._producer_pool = None
 

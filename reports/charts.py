@@ -1,0 +1,535 @@
+"""Plotly figure specs, built as plain data from rows the selectors return.
+
+Pure functions: no database, no request. A view serialises the dict with
+json_script and static/ntip/charts.js draws it with the plotly.min.js that the
+plotly package ships. Every chart is paired with a table of the same data in
+the page (its text alternative), so nothing is known only from a colour.
+"""
+
+from django.utils.translation import gettext as _
+
+# Okabe–Ito colours, distinguishable with the common colour-blindnesses; each
+# status also has its own marker symbol and always a text label.
+STATUS_COLOURS = {
+    "ON_TRACK": "#009E73",
+    "AT_RISK": "#E69F00",
+    "OFF_TRACK": "#D55E00",
+    "NO_DATA": "#999999",
+    "NOT_DUE": "#56B4E9",
+}
+STATUS_SYMBOLS = {
+    "ON_TRACK": "circle",
+    "AT_RISK": "triangle-up",
+    "OFF_TRACK": "x",
+    "NO_DATA": "circle-open",
+    "NOT_DUE": "square-open",
+}
+STATUS_ORDER = ["ON_TRACK", "AT_RISK", "OFF_TRACK", "NO_DATA", "NOT_DUE"]
+EXPECTED_COLOUR = "#0072B2"
+ACTUAL_COLOUR = "#000000"
+TARGET_COLOUR = "#CC79A7"
+
+# Fonts that have Khmer glyphs, so names in Khmer draw in the charts too.
+FONT_FAMILY = '"Noto Sans Khmer", "Khmer OS System", "Khmer OS", "Khmer UI", system-ui, sans-serif'
+
+
+def status_labels() -> dict[str, str]:
+    return {
+        "ON_TRACK": _("On track"),
+        "AT_RISK": _("At risk"),
+        "OFF_TRACK": _("Off track"),
+        "NO_DATA": _("No data"),
+        "NOT_DUE": _("Not due yet"),
+    }
+
+
+def base_layout(**extra) -> dict:
+    layout = {
+        "font": {"family": FONT_FAMILY, "size": 13},
+        "margin": {"l": 48, "r": 16, "t": 24, "b": 48},
+        "paper_bgcolor": "rgba(0,0,0,0)",
+        "plot_bgcolor": "rgba(0,0,0,0)",
+        "legend": {"orientation": "h", "y": -0.2},
+        "hoverlabel": {"font": {"family": FONT_FAMILY}},
+    }
+    layout.update(extra)
+    return layout
+
+
+def figure(data: list[dict], **layout) -> dict:
+    return {"data": data, "layout": base_layout(**layout)}
+
+
+def percent(value: float | None) -> float | None:
+    """Fractions are stored; charts show percentages."""
+    return None if value is None else round(value * 100, 1)
+
+
+# --- Dashboard figures ----------------------------------------------------------
+# Each takes rows from reports.selectors (or plain values) and returns a figure
+# spec; each has a *_summary sibling giving the same data in one sentence, for
+# the chart's aria-label.
+
+# Okabe–Ito colours for series that are not statuses (pillars, organisations,
+# steps of the justice chain), each paired with its own marker symbol.
+SERIES_COLOURS = ["#0072B2", "#CC79A7", "#E69F00", "#009E73", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+SERIES_SYMBOLS = ["circle", "square", "diamond", "triangle-up", "cross", "x", "star", "hexagon"]
+BASELINE_COLOUR = "#595959"
+NO_STATUS_COLOUR = "#DDDDDD"
+LABEL_LENGTH = 24
+
+
+def status_text(status: str | None) -> str:
+    """The status as words, with the symbol the pages use: never colour alone."""
+    if status is None:
+        return _("Not computed")
+    symbol = {"ON_TRACK": "●", "AT_RISK": "▲", "OFF_TRACK": "✕", "NO_DATA": "○", "NOT_DUE": "□"}[status]
+    return f"{symbol} {status_labels()[status]}"
+
+
+def percent_text(value: float | None) -> str:
+    return "—" if value is None else f"{percent(value):g} %"
+
+
+def short_label(code: str, name: str, limit: int = LABEL_LENGTH) -> str:
+    label = f"{code} {name}".strip()
+    if len(label) <= limit:
+        return label
+    cut = label[: limit - 1]
+    # End at a word when there is one to end at (Khmer has no spaces: cut anywhere).
+    if " " in cut[len(code) + 2 :]:
+        cut = cut[: cut.rindex(" ")]
+    return cut.rstrip(" ,;:") + "…"
+
+
+def _height(rows: int, per_row: int = 42, extra: int = 90) -> int:
+    return extra + per_row * max(rows, 1)
+
+
+def overall_figure(row) -> dict:
+    """A bullet chart: achieved (P*, bar in the status colour) against expected
+    (X*, the marker line), 0–100 %."""
+    achieved = percent(row.achieved) or 0
+    return figure(
+        [
+            {
+                "type": "indicator",
+                "mode": "number+gauge",
+                "value": achieved,
+                "number": {"suffix": " %", "valueformat": ".1f"},
+                "domain": {"x": [0, 1], "y": [0.25, 1]},
+                "gauge": {
+                    "shape": "bullet",
+                    "axis": {"range": [0, 100], "ticksuffix": " %"},
+                    "bar": {"color": STATUS_COLOURS.get(row.status, NO_STATUS_COLOUR), "thickness": 0.55},
+                    "bgcolor": "#E9ECEF",
+                    "threshold": {
+                        "line": {"color": EXPECTED_COLOUR, "width": 4},
+                        "thickness": 0.95,
+                        "value": percent(row.expected) or 0,
+                    },
+                },
+            }
+        ],
+        height=130,
+        margin={"l": 16, "r": 16, "t": 8, "b": 24},
+    )
+
+
+def overall_summary(row) -> str:
+    return _("progress %(achieved)s against %(expected)s expected: %(status)s") % {
+        "achieved": percent_text(row.progress),
+        "expected": percent_text(row.expected),
+        "status": status_text(row.status),
+    }
+
+
+def progress_bars_figure(rows) -> dict:
+    """Horizontal bars of achieved (P*) per node in its status colour, expected
+    (X*) as a marker, and to the right of the 100 % line the raw progress and
+    the status in words (so an over-achievement reads 130 %)."""
+    labels = [short_label(r.code, r.name) for r in rows]
+    return figure(
+        [
+            {
+                "type": "bar",
+                "orientation": "h",
+                "name": _("Achieved"),
+                "y": labels,
+                "x": [percent(r.achieved) for r in rows],
+                "marker": {
+                    "color": [STATUS_COLOURS.get(r.status, NO_STATUS_COLOUR) for r in rows],
+                    "line": {"color": "#333333", "width": 1},
+                },
+                "hovertext": [f"{r.code} {r.name}" for r in rows],
+                "hovertemplate": "%{hovertext}: %{x} %<extra></extra>",
+            },
+            {
+                "type": "scatter",
+                "mode": "markers",
+                "name": _("Expected"),
+                "y": labels,
+                "x": [percent(r.expected) for r in rows],
+                "marker": {
+                    "symbol": "line-ns-open",
+                    "size": 26,
+                    "color": EXPECTED_COLOUR,
+                    "line": {"width": 3, "color": EXPECTED_COLOUR},
+                },
+                "hovertemplate": _("Expected") + ": %{x} %<extra></extra>",
+            },
+            {
+                "type": "scatter",
+                "mode": "text",
+                "name": _("Status"),
+                "showlegend": False,
+                "hoverinfo": "skip",
+                "y": labels,
+                "x": [102] * len(rows),
+                "text": [f"{percent_text(r.progress)}<br>{status_text(r.status)}" for r in rows],
+                "textposition": "middle right",
+                "textfont": {"size": 11},
+                "cliponaxis": False,
+            },
+        ],
+        height=_height(len(rows), per_row=48),
+        xaxis={"range": [0, 150], "ticksuffix": " %", "tickvals": [0, 50, 100], "fixedrange": True},
+        yaxis={"autorange": "reversed", "automargin": True, "fixedrange": True},
+        margin={"l": 8, "r": 8, "t": 8, "b": 40},
+        showlegend=True,
+        legend={"orientation": "h", "y": -0.15 if len(rows) > 3 else -0.4},
+        shapes=[
+            {
+                "type": "line",
+                "x0": 100,
+                "x1": 100,
+                "y0": 0,
+                "y1": 1,
+                "yref": "paper",
+                "line": {"color": "#999999", "width": 1},
+            }
+        ],
+    )
+
+
+def progress_bars_summary(rows) -> str:
+    return "; ".join(
+        f"{r.code} {percent_text(r.progress)} / {percent_text(r.expected)}, {status_text(r.status)}"
+        for r in rows
+    )
+
+
+def trend_figure(periods: list[str], series) -> dict:
+    """Achieved (solid) and expected (dashed) by quarter, one colour and marker
+    per node; expected shares its node's legend entry."""
+    data = []
+    for i, s in enumerate(series):
+        colour = SERIES_COLOURS[i % len(SERIES_COLOURS)]
+        symbol = SERIES_SYMBOLS[i % len(SERIES_SYMBOLS)]
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": s.code,
+                "legendgroup": s.code,
+                "x": periods,
+                "y": [percent(v) for v in s.achieved],
+                "line": {"color": colour, "width": 3 if i == 0 else 2},
+                "marker": {"symbol": symbol, "size": 7, "color": colour},
+                "hovertemplate": f"{s.code} " + _("achieved") + " %{x}: %{y} %<extra></extra>",
+            }
+        )
+        data.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": s.code + " " + _("expected"),
+                "legendgroup": s.code,
+                "showlegend": False,
+                "x": periods,
+                "y": [percent(v) for v in s.expected],
+                "line": {"color": colour, "width": 1.5, "dash": "dash"},
+                "hovertemplate": f"{s.code} " + _("expected") + " %{x}: %{y} %<extra></extra>",
+            }
+        )
+    return figure(
+        data,
+        height=320,
+        xaxis={"type": "category", "tickangle": -45, "fixedrange": True},
+        yaxis={"range": [0, 100], "ticksuffix": " %", "fixedrange": True},
+        margin={"l": 48, "r": 8, "t": 8, "b": 72},
+        legend={"orientation": "h", "y": -0.35},
+    )
+
+
+def trend_summary(periods: list[str], series) -> str:
+    if not periods:
+        return ""
+    parts = []
+    for s in series:
+        parts.append(
+            _("%(code)s %(achieved)s achieved against %(expected)s expected in %(period)s")
+            % {
+                "code": s.code,
+                "achieved": percent_text(s.achieved[-1]),
+                "expected": percent_text(s.expected[-1]),
+                "period": periods[-1],
+            }
+        )
+    return "; ".join(parts)
+
+
+def status_counts_figure(counts: dict) -> dict:
+    """Leaves by status: one bar per status, in its colour, its count and name on it."""
+    labels = [status_text(s) for s in STATUS_ORDER]
+    values = [int((counts or {}).get(s, 0)) for s in STATUS_ORDER]
+    return figure(
+        [
+            {
+                "type": "bar",
+                "x": labels,
+                "y": values,
+                "marker": {
+                    "color": [STATUS_COLOURS[s] for s in STATUS_ORDER],
+                    "line": {"color": "#333333", "width": 1},
+                },
+                "text": values,
+                "textposition": "outside",
+                "cliponaxis": False,
+                "hovertemplate": "%{x}: %{y}<extra></extra>",
+                "showlegend": False,
+            }
+        ],
+        height=300,
+        yaxis={"rangemode": "tozero", "fixedrange": True, "automargin": True},
+        xaxis={"fixedrange": True, "automargin": True},
+        margin={"l": 40, "r": 8, "t": 24, "b": 48},
+    )
+
+
+def status_counts_summary(counts: dict) -> str:
+    return ", ".join(f"{status_labels()[s]}: {int((counts or {}).get(s, 0))}" for s in STATUS_ORDER)
+
+
+def completeness_figure(overall) -> dict:
+    """Reports received and received on time, as shares of the reports expected."""
+    labels = [_("Received"), _("On time")]
+    shares = [overall.completeness, overall.timeliness]
+    counts = [overall.received, overall.on_time]
+    return figure(
+        [
+            {
+                "type": "bar",
+                "orientation": "h",
+                "y": labels,
+                "x": [percent(v) for v in shares],
+                "marker": {"color": [ACTUAL_COLOUR, EXPECTED_COLOUR]},
+                "text": [
+                    f"{percent_text(v)} ({n}/{overall.expected})" for v, n in zip(shares, counts, strict=True)
+                ],
+                "textposition": "outside",
+                "cliponaxis": False,
+                "hovertemplate": "%{y}: %{text}<extra></extra>",
+                "showlegend": False,
+            }
+        ],
+        height=150,
+        xaxis={"range": [0, 135], "ticksuffix": " %", "tickvals": [0, 25, 50, 75, 100], "fixedrange": True},
+        yaxis={"autorange": "reversed", "automargin": True, "fixedrange": True},
+        margin={"l": 8, "r": 8, "t": 8, "b": 32},
+    )
+
+
+def completeness_summary(overall) -> str:
+    return _(
+        "%(received)s of %(expected)s reports received (%(completeness)s), "
+        "%(on_time)s on time (%(timeliness)s)"
+    ) % {
+        "received": overall.received,
+        "expected": overall.expected,
+        "completeness": percent_text(overall.completeness),
+        "on_time": overall.on_time,
+        "timeliness": percent_text(overall.timeliness),
+    }
+
+
+def indicator_figure(points, *, baseline: float, unit: str) -> dict:
+    """An indicator in its own unit by quarter: actual and expected to date,
+    the year's target as a step, the baseline as a flat line."""
+    periods = [p.period for p in points]
+    return figure(
+        [
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": _("Actual"),
+                "x": periods,
+                "y": [p.actual for p in points],
+                "line": {"color": ACTUAL_COLOUR, "width": 3},
+                "marker": {"symbol": "circle", "size": 7},
+            },
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": _("Expected"),
+                "x": periods,
+                "y": [p.expected for p in points],
+                "line": {"color": EXPECTED_COLOUR, "width": 2, "dash": "dash"},
+            },
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": _("Target (end of year)"),
+                "x": periods,
+                "y": [p.target for p in points],
+                "line": {"color": TARGET_COLOUR, "width": 2, "shape": "hv"},
+            },
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": _("Baseline"),
+                "x": periods,
+                "y": [baseline] * len(points),
+                "line": {"color": BASELINE_COLOUR, "width": 1.5, "dash": "dot"},
+            },
+        ],
+        height=340,
+        xaxis={"type": "category", "tickangle": -45, "fixedrange": True},
+        yaxis={"rangemode": "tozero", "title": {"text": unit}, "automargin": True, "fixedrange": True},
+        margin={"l": 56, "r": 8, "t": 8, "b": 72},
+        legend={"orientation": "h", "y": -0.4},
+    )
+
+
+def indicator_summary(points, *, baseline: float, unit: str) -> str:
+    if not points:
+        return ""
+    last = points[-1]
+    return _(
+        "in %(period)s: actual %(actual)s, expected %(expected)s, target %(target)s %(unit)s; "
+        "baseline %(baseline)s"
+    ) % {
+        "period": last.period,
+        "actual": _number(last.actual),
+        "expected": _number(last.expected),
+        "target": _number(last.target),
+        "unit": unit,
+        "baseline": _number(baseline),
+    }
+
+
+def _number(value) -> str:
+    return "—" if value is None else f"{value:,.6g}" if isinstance(value, float) else str(value)
+
+
+def organisation_values_figure(periods: list[str], series) -> dict:
+    """Approved values by period, stacked by reporting organisation."""
+    data = [
+        {
+            "type": "bar",
+            "name": s.code,
+            "x": periods,
+            "y": s.values,
+            "marker": {
+                "color": SERIES_COLOURS[i % len(SERIES_COLOURS)],
+                "line": {"color": "#333333", "width": 0.5},
+            },
+            "hovertemplate": f"{s.code} " + "%{x}: %{y}<extra></extra>",
+        }
+        for i, s in enumerate(series)
+    ]
+    return figure(
+        data,
+        barmode="stack",
+        height=320 + 18 * (len(series) // 6),
+        xaxis={"type": "category", "tickangle": -45, "fixedrange": True},
+        yaxis={"rangemode": "tozero", "automargin": True, "fixedrange": True},
+        margin={"l": 48, "r": 8, "t": 8, "b": 72},
+        legend={"orientation": "h", "y": -0.35},
+    )
+
+
+def organisation_values_summary(periods: list[str], series) -> str:
+    return "; ".join(f"{s.code} {_number(sum(v for v in s.values if v is not None))}" for s in series)
+
+
+def category_figure(breakdown) -> dict:
+    """One dimension's categories (e.g. sex: female, male) as bars."""
+    return figure(
+        [
+            {
+                "type": "bar",
+                "x": [c.name for c in breakdown.categories],
+                "y": [c.value for c in breakdown.categories],
+                "marker": {
+                    "color": [
+                        SERIES_COLOURS[i % len(SERIES_COLOURS)] for i in range(len(breakdown.categories))
+                    ],
+                    "line": {"color": "#333333", "width": 1},
+                },
+                "text": [_number(c.value) for c in breakdown.categories],
+                "textposition": "outside",
+                "cliponaxis": False,
+                "hovertemplate": "%{x}: %{y}<extra></extra>",
+                "showlegend": False,
+            }
+        ],
+        height=260,
+        yaxis={"rangemode": "tozero", "automargin": True, "fixedrange": True},
+        xaxis={"fixedrange": True},
+        margin={"l": 48, "r": 8, "t": 24, "b": 40},
+    )
+
+
+def category_summary(breakdown) -> str:
+    return ", ".join(f"{c.name}: {_number(c.value)}" for c in breakdown.categories)
+
+
+def justice_chain_figure(table) -> dict:
+    """The steps of one chain side by side per year (grouped bars). A step
+    measured as a share is drawn as the count it implies, marked as estimated;
+    a step with no indicator is left out."""
+    years = [str(y.year) + ("*" if y.partial else "") for y in table.years]
+    data = []
+    for i, (step, indicator) in enumerate(zip(table.chain.steps, table.indicators, strict=True)):
+        if indicator is None:
+            continue
+        cells = [y.cells[i] for y in table.years]
+        data.append(
+            {
+                "type": "bar",
+                "name": str(step.label) + (" (≈)" if any(c.estimated for c in cells) else ""),
+                "x": years,
+                "y": [c.count for c in cells],
+                "text": [("≈ " if c.estimated else "") + _number(c.count) for c in cells],
+                "textposition": "outside",
+                "cliponaxis": False,
+                "marker": {
+                    "color": SERIES_COLOURS[i % len(SERIES_COLOURS)],
+                    "line": {"color": "#333333", "width": 1},
+                    "pattern": {"shape": ["", "/", "."][i % 3]},
+                },
+                "hovertemplate": str(step.label) + " %{x}: %{text}<extra></extra>",
+            }
+        )
+    return figure(
+        data,
+        barmode="group",
+        height=320,
+        xaxis={"type": "category", "fixedrange": True},
+        yaxis={"rangemode": "tozero", "automargin": True, "fixedrange": True},
+        margin={"l": 48, "r": 8, "t": 24, "b": 40},
+        legend={"orientation": "h", "y": -0.2},
+    )
+
+
+def justice_chain_summary(table) -> str:
+    parts = []
+    for y in table.years:
+        cells = ", ".join(
+            f"{step.label} {('≈ ' if c.estimated else '') + _number(c.count)}"
+            for step, indicator, c in zip(table.chain.steps, table.indicators, y.cells, strict=True)
+            if indicator is not None
+        )
+        parts.append(f"{y.year}: {cells}")
+    return "; ".join(parts)

@@ -1,0 +1,256 @@
+"""Dashboard pages. Thin: find what the user may see (plans/access.py), ask the
+selectors for rows, turn them into figure specs (reports/charts.py), render.
+Every page reads stored scores; none recomputes a plan."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.contrib.auth.models import AnonymousUser
+from django.core.exceptions import ObjectDoesNotExist
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from plans.access import organisations_for_user, plan_get_for_user, plans_for_user
+from reports import charts
+from reports import selectors as s
+
+
+def _plan(user, code: str):
+    try:
+        return plan_get_for_user(user, code)
+    except ObjectDoesNotExist:
+        raise Http404 from None
+
+
+def _as_of(request, plan) -> dict:
+    """The "as of" period (``?period=``), the periods to choose from and when
+    the scores were computed: what every dashboard page shows at its top."""
+    chosen = s.dashboard_period(plan=plan, code=request.GET.get("period"), today=timezone.localdate())
+    if chosen.period is None:
+        raise Http404("This plan has no reporting periods.")
+    return {
+        "nav": "dashboards",
+        "plan": plan,
+        "period": chosen.period,
+        "periods": chosen.periods,
+        "computed_at": chosen.computed_at,
+        "scores_stale": chosen.stale,
+        "keep_params": [],
+    }
+
+
+def _chart(chart_id: str, title: str, figure: dict, summary: str) -> dict:
+    return {"id": chart_id, "title": title, "figure": figure, "summary": summary}
+
+
+@require_GET
+def index(request):
+    """The plans whose dashboards the user may open."""
+    plans = plans_for_user(request.user).order_by("-start_year", "code")
+    return render(request, "reports/index.html", {"nav": "dashboards", "plans": plans})
+
+
+@require_GET
+def plan_overview(request, plan_code: str):
+    plan = _plan(request.user, plan_code)
+    context = _as_of(request, plan)
+    period = context["period"]
+    overview = s.plan_overview(plan=plan, period=period)
+    completeness, organisations = s.period_completeness(plan=plan, period=period)
+    counts = overview.plan.counts or {}
+    context.update(
+        overview=overview,
+        completeness=completeness,
+        organisations=organisations,
+        counts=[(status, counts.get(status, 0)) for status in charts.STATUS_ORDER],
+        charts={
+            "overall": _chart(
+                "chart-overall",
+                _("Overall progress against expected"),
+                charts.overall_figure(overview.plan),
+                charts.overall_summary(overview.plan),
+            ),
+            "pillars": _chart(
+                "chart-pillars",
+                _("Progress by pillar"),
+                charts.progress_bars_figure(overview.pillars),
+                charts.progress_bars_summary(overview.pillars),
+            ),
+            "trend_plan": _chart(
+                "chart-trend-plan",
+                _("Trend by quarter: the plan"),
+                charts.trend_figure(overview.trend_periods, overview.trend[:1]),
+                charts.trend_summary(overview.trend_periods, overview.trend[:1]),
+            ),
+            "trend_pillars": _chart(
+                "chart-trend-pillars",
+                _("Trend by quarter: pillars"),
+                charts.trend_figure(overview.trend_periods, overview.trend[1:]),
+                charts.trend_summary(overview.trend_periods, overview.trend[1:]),
+            ),
+            "statuses": _chart(
+                "chart-statuses",
+                _("Indicators and activities by status"),
+                charts.status_counts_figure(counts),
+                charts.status_counts_summary(counts),
+            ),
+            "completeness": _chart(
+                "chart-completeness",
+                _("Reports for the period"),
+                charts.completeness_figure(completeness),
+                charts.completeness_summary(completeness),
+            ),
+        },
+    )
+    return render(request, "reports/plan.html", context)
+
+
+@require_GET
+def pillar(request, plan_code: str, code: str):
+    plan = _plan(request.user, plan_code)
+    context = _as_of(request, plan)
+    try:
+        page = s.pillar_dashboard(plan=plan, code=code, period=context["period"])
+    except ObjectDoesNotExist:
+        raise Http404 from None
+    context.update(
+        page=page,
+        chart=_chart(
+            "chart-objectives",
+            _("Objectives: progress against expected"),
+            charts.progress_bars_figure(page.objectives),
+            charts.progress_bars_summary(page.objectives),
+        ),
+    )
+    return render(request, "reports/pillar.html", context)
+
+
+@require_GET
+def objective(request, plan_code: str, code: str):
+    plan = _plan(request.user, plan_code)
+    context = _as_of(request, plan)
+    try:
+        page = s.objective_dashboard(plan=plan, code=code, period=context["period"])
+    except ObjectDoesNotExist:
+        raise Http404 from None
+    leaves = page.indicators + [a for a in page.activities if not a.cancelled]
+    context.update(
+        page=page,
+        chart=_chart(
+            "chart-leaves",
+            _("Indicators and activities: progress against expected"),
+            charts.progress_bars_figure(leaves),
+            charts.progress_bars_summary(leaves),
+        ),
+    )
+    return render(request, "reports/objective.html", context)
+
+
+@require_GET
+def indicator(request, plan_code: str, code: str):
+    plan = _plan(request.user, plan_code)
+    context = _as_of(request, plan)
+    try:
+        page = s.indicator_dashboard(plan=plan, code=code, period=context["period"], user=request.user)
+    except ObjectDoesNotExist:
+        raise Http404 from None
+    baseline, unit = float(page.indicator.baseline), page.indicator.unit
+    context.update(
+        page=page,
+        charts={
+            "trend": _chart(
+                "chart-indicator",
+                _("Actual, expected and target by quarter"),
+                charts.indicator_figure(page.points, baseline=baseline, unit=unit),
+                charts.indicator_summary(page.points, baseline=baseline, unit=unit),
+            ),
+            "organisations": _chart(
+                "chart-organisations",
+                _("Approved values by organisation"),
+                charts.organisation_values_figure(page.value_periods, page.by_organisation),
+                charts.organisation_values_summary(page.value_periods, page.by_organisation),
+            ),
+        },
+        category_charts=[
+            (
+                breakdown,
+                _chart(
+                    f"chart-dimension-{breakdown.code}",
+                    breakdown.name,
+                    charts.category_figure(breakdown),
+                    charts.category_summary(breakdown),
+                ),
+            )
+            for breakdown in page.by_category
+        ],
+    )
+    return render(request, "reports/indicator.html", context)
+
+
+@require_GET
+def organisation(request, plan_code: str, org_code: str):
+    plan = _plan(request.user, plan_code)
+    context = _as_of(request, plan)
+    try:
+        organisation = organisations_for_user(request.user).get(code=org_code)
+    except ObjectDoesNotExist:
+        raise Http404 from None
+    card = s.organisation_scorecard(
+        plan=plan, organisation=organisation, period=context["period"], today=timezone.localdate()
+    )
+    context.update(
+        card=card,
+        counts=[(status, card.counts.get(status, 0)) for status in charts.STATUS_ORDER],
+        chart=_chart(
+            "chart-org-statuses",
+            _("Indicators and activities by status"),
+            charts.status_counts_figure(card.counts),
+            charts.status_counts_summary(card.counts),
+        ),
+    )
+    return render(request, "reports/organisation.html", context)
+
+
+@require_GET
+def justice_chain(request, plan_code: str):
+    plan = _plan(request.user, plan_code)
+    context = _as_of(request, plan)
+    tables = s.justice_chain(plan=plan, period=context["period"])
+    context.update(
+        tables=[
+            (
+                table,
+                _chart(
+                    f"chart-chain-{table.chain.key}",
+                    _("%(chain)s, per year") % {"chain": table.chain.title},
+                    charts.justice_chain_figure(table),
+                    charts.justice_chain_summary(table),
+                ),
+            )
+            for table in tables
+        ],
+        has_warnings=any(y.warnings for table in tables for y in table.years),
+    )
+    return render(request, "reports/justice_chain.html", context)
+
+
+@login_not_required
+@require_GET
+def public_summary(request, plan_code: str):
+    """A public plan's summary, for anyone: what the public may see, whoever
+    asks (a signed-in user gets the same page, and a 404 for a plan that is not public)."""
+    plan = _plan(AnonymousUser(), plan_code)
+    context = _as_of(request, plan)
+    summary = s.public_summary(plan=plan, period=context["period"])
+    context.update(
+        summary=summary,
+        threshold=s.SUPPRESSION_THRESHOLD,
+        chart=_chart(
+            "chart-public-pillars",
+            _("Progress by pillar"),
+            charts.progress_bars_figure(summary.pillars),
+            charts.progress_bars_summary(summary.pillars),
+        ),
+    )
+    return render(request, "reports/public.html", context)

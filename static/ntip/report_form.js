@@ -1,0 +1,46 @@
+// The quarterly report form: live totals of disaggregated figures, and a
+// warning before leaving with changes that are not saved. No library needed.
+(function () {
+  "use strict";
+
+  // Same reading as the server: digits with an optional decimal point.
+  function parse(text) {
+    text = text.trim();
+    if (text === "") return 0;
+    if (!/^\d+(\.\d+)?$/.test(text)) return NaN;
+    return parseFloat(text);
+  }
+
+  document.querySelectorAll("output[data-total-for]").forEach(function (output) {
+    var inputs = document.querySelectorAll('input[data-grid="' + output.dataset.totalFor + '"]');
+    function update() {
+      var total = 0;
+      var readable = true;
+      inputs.forEach(function (input) {
+        var value = parse(input.value);
+        if (isNaN(value)) readable = false;
+        else total += value;
+      });
+      output.textContent = readable ? String(Math.round(total * 10000) / 10000) : "?";
+    }
+    inputs.forEach(function (input) { input.addEventListener("input", update); });
+    output.closest(".ntip-live-total").hidden = false;
+    update();
+  });
+
+  var form = document.getElementById("report-form");
+  if (!form) return;
+  var dirty = false;
+  form.addEventListener("input", function () { dirty = true; });
+  form.addEventListener("change", function () { dirty = true; });
+  form.addEventListener("submit", function () { dirty = false; });
+  window.addEventListener("beforeunload", function (event) {
+    if (dirty) {
+      event.preventDefault();
+      event.returnValue = "";
+    }
+  });
+
+  var summary = document.getElementById("error-summary");
+  if (summary) summary.focus();
+})();

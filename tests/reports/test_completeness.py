@@ -1,0 +1,64 @@
+"""Who is expected to report for a period (scoring.md, "Reporting completeness")."""
+
+import pytest
+
+from plans.models import Organisation
+from reports.selectors import organisations_expected, period_completeness
+from tests.factories import (
+    ActivityFactory,
+    IndicatorFactory,
+    ObjectiveFactory,
+    OrganisationFactory,
+    PlanFactory,
+    approved_report,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def plan():
+    plan = PlanFactory(code="NSP")
+    objective = ObjectiveFactory(plan=plan, pillar__plan=plan)
+    quarterly = IndicatorFactory(objective=objective, lead=OrganisationFactory(code="QLEAD"))
+    quarterly.contributors.add(OrganisationFactory(code="QHELP"))
+    IndicatorFactory(objective=objective, lead=OrganisationFactory(code="ALEAD"), frequency="ANNUAL")
+    later = plan.periods.get(code="2025-Q1")
+    ActivityFactory(
+        objective=objective,
+        lead=OrganisationFactory(code="LATER"),
+        start_period=later,
+        end_period=plan.periods.get(code="2025-Q4"),
+    )
+    done = ActivityFactory(objective=objective, lead=OrganisationFactory(code="DONE"))
+    approved_report(done.lead, plan.periods.get(code="2024-Q2"), updates={done: ("COMPLETED", 100)})
+    return plan
+
+
+def codes(plan, period_code):
+    ids = organisations_expected(plan=plan, period=plan.periods.get(code=period_code))
+    return set(Organisation.objects.filter(pk__in=ids).values_list("code", flat=True))
+
+
+def test_leads_and_contributors_of_quarterly_indicators_report_every_quarter(plan):
+    assert codes(plan, "2024-Q2") == {"QLEAD", "QHELP", "DONE"}
+
+
+def test_annual_indicators_are_expected_in_q4_only(plan):
+    assert "ALEAD" in codes(plan, "2024-Q4")
+    assert "ALEAD" not in codes(plan, "2024-Q3")
+
+
+def test_an_activity_is_expected_from_its_start_until_it_is_completed(plan):
+    assert "LATER" not in codes(plan, "2024-Q4")
+    assert "LATER" in codes(plan, "2025-Q1")
+    # Completed in 2024-Q2 (the update itself was due), so not expected after.
+    assert "DONE" in codes(plan, "2024-Q2")
+    assert "DONE" not in codes(plan, "2024-Q3")
+
+
+def test_completeness_counts_received_reports_among_the_expected(plan):
+    period = plan.periods.get(code="2024-Q2")
+    overall, rows = period_completeness(plan=plan, period=period)
+    assert (overall.expected, overall.received) == (3, 1)
+    assert {row.code: row.report_state for row in rows}["DONE"] == "APPROVED"
