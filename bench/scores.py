@@ -95,6 +95,10 @@ def main() -> None:
     started = time.perf_counter()
     with open(os.devnull, "w") as quiet:
         call_command("seed_demo", scale=args.scale, verbosity=0, stdout=quiet)
+    if connection.vendor == "postgresql":
+        # Fresh tables have no planner statistics until autovacuum runs; production has them.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
     seed_seconds = time.perf_counter() - started
     plan = max(Plan.objects.all(), key=lambda p: p.indicators.count())
     plan_scores_recompute(plan_id=plan.pk, everything=True)  # warm up, and lay out the rows

@@ -46,9 +46,11 @@ def user_can_edit_report(user, organisation: Organisation) -> bool:
 
 def plans_for_user(user) -> QuerySet[Plan]:
     """Signed-in users see every plan's structure; the public sees public plans."""
+    # The score state comes along: every dashboard says how fresh its scores are.
+    plans = Plan.objects.select_related("score_state")
     if user.is_authenticated and user.is_active:
-        return Plan.objects.all()
-    return Plan.objects.filter(is_public=True)
+        return plans
+    return plans.filter(is_public=True)
 
 
 def plan_get_for_user(user, code: str) -> Plan:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import F, Prefetch, Q
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import (
@@ -237,28 +237,39 @@ def period_completeness(*, plan: Plan, period: ReportingPeriod):
     needed), in a fixed number of queries.
     """
     expected = organisations_expected(plan=plan, period=period)
+    # Plain rows, not model instances: a large plan has hundreds of organisations.
     reports = {
-        r.organisation_id: r
-        for r in QuarterlyReport.objects.filter(period=period).select_related("organisation")
+        organisation_id: (state, first_submitted_at)
+        for organisation_id, state, first_submitted_at in QuarterlyReport.objects.filter(
+            period=period
+        ).values_list("organisation_id", "state", "first_submitted_at")
     }
-    received = {org for org, r in reports.items() if r.state in (ReportState.SUBMITTED, ReportState.APPROVED)}
+    received = {
+        org for org, (state, _) in reports.items() if state in (ReportState.SUBMITTED, ReportState.APPROVED)
+    }
     on_time = {
         org
-        for org, r in reports.items()
-        if r.first_submitted_at is not None and timezone.localdate(r.first_submitted_at) <= period.deadline
+        for org, (_, first) in reports.items()
+        if first is not None and timezone.localdate(first) <= period.deadline
     }
     summary = scoring.reporting_completeness(expected=expected, received=received, on_time=on_time)
-    organisations = {o.pk: o for o in Organisation.objects.filter(pk__in=summary.by_organisation.keys())}
+    khmer = (get_language() or "").startswith("km")
+    organisations = {
+        pk: (code, (name_km if khmer and name_km else name))
+        for pk, code, name, name_km in Organisation.objects.filter(
+            pk__in=summary.by_organisation.keys()
+        ).values_list("pk", "code", "name", "name_km")
+    }
     rows = [
         OrganisationCompleteness(
             organisation_id=org_id,
-            code=organisations[org_id].code,
-            name=organisations[org_id].display_name,
+            code=organisations[org_id][0],
+            name=organisations[org_id][1],
             expected=bool(c.expected),
             received=bool(c.received),
             on_time=bool(c.on_time),
-            report_state=reports[org_id].state if org_id in reports else None,
-            first_submitted_at=reports[org_id].first_submitted_at if org_id in reports else None,
+            report_state=reports[org_id][0] if org_id in reports else None,
+            first_submitted_at=reports[org_id][1] if org_id in reports else None,
         )
         for org_id, c in summary.by_organisation.items()
     ]
@@ -287,7 +298,10 @@ def dashboard_period(*, plan: Plan, code: str | None, today) -> DashboardPeriod:
     if chosen is None:
         closed = [p for p in periods if p.end < today]
         chosen = closed[-1] if closed else (periods[0] if periods else None)
-    state = ScoreState.objects.filter(plan=plan).first()
+    try:
+        state = plan.score_state  # loaded with the plan by plans_for_user
+    except ScoreState.DoesNotExist:
+        state = None
     return DashboardPeriod(
         period=chosen,
         periods=periods,
@@ -364,7 +378,7 @@ def _snapshots_at(*, plan: Plan, period: ReportingPeriod, filters: Q) -> dict[tu
 def _score_row(kind: str, node, snapshot: dict | None, **extra) -> ScoreRow:
     scored = {}
     if snapshot is not None:
-        scored = {name: snapshot[name] for name in SNAPSHOT_FIELDS if name != "node_id"}
+        scored = {name: snapshot[name] for name in SNAPSHOT_FIELDS if name in snapshot and name != "node_id"}
     return ScoreRow(kind=kind, id=node.pk, code=node.code, name=node.display_name, **scored, **extra)
 
 
@@ -401,7 +415,7 @@ class PlanOverview:
     pillars: list[ScoreRow]
     trend_periods: list[str]
     trend: list[TrendSeries]  # the plan first, then each pillar
-    attention: list[AttentionRow]
+    attention: "AttentionList"  # defined below
 
     @property
     def trend_table(self) -> list[tuple[str, list[tuple]]]:
@@ -415,9 +429,12 @@ class PlanOverview:
 ATTENTION_ORDER = {"OFF_TRACK": 0, "AT_RISK": 1}
 
 
-def plan_overview(*, plan: Plan, period: ReportingPeriod) -> PlanOverview:
+def plan_overview(
+    *, plan: Plan, period: ReportingPeriod, periods: list[ReportingPeriod], attention_limit: int | None
+) -> PlanOverview:
     """The plan and its pillars at the period, their trend over the periods up
-    to it, and the indicators that need attention. Five queries."""
+    to it (``periods``: the plan's, in order), and the worst ``attention_limit``
+    indicators that need attention (all of them with None). Five queries."""
     pillars = list(plan.pillars.order_by("position", "code"))
     # The trend: plan and pillar scores of every period up to the chosen one.
     history = defaultdict(dict)
@@ -425,9 +442,7 @@ def plan_overview(*, plan: Plan, period: ReportingPeriod) -> PlanOverview:
         plan=plan, node_type__in=["plan", "pillar"], period__plan=plan, period__index__lte=period.index
     ).values("node_type", "node_id", "period__index", *SNAPSHOT_FIELDS[1:]):
         history[(row["node_type"], row["node_id"])][row["period__index"]] = row
-    periods = list(
-        plan.periods.filter(index__lte=period.index).order_by("index").values_list("index", "code")
-    )
+    periods = [(p.index, p.code) for p in periods if p.index <= period.index]
 
     def series(node_type, node) -> TrendSeries:
         points = history.get((node_type, node.pk), {})
@@ -446,31 +461,59 @@ def plan_overview(*, plan: Plan, period: ReportingPeriod) -> PlanOverview:
         pillars=[_score_row("pillar", pillar, now("pillar", pillar)) for pillar in pillars],
         trend_periods=[code for _index, code in periods],
         trend=[series("plan", plan)] + [series("pillar", pillar) for pillar in pillars],
-        attention=indicators_needing_attention(plan=plan, period=period),
+        attention=indicators_needing_attention(plan=plan, period=period, limit=attention_limit),
     )
 
 
-def indicators_needing_attention(*, plan: Plan, period: ReportingPeriod) -> list[AttentionRow]:
-    """AT_RISK and OFF_TRACK indicators at the period, worst first, each with the
-    gap reason, corrective action and note of its lead organisation's latest
-    approved value at or before the period. Three queries."""
-    snapshots = {
-        row["node_id"]: row
-        for row in ScoreSnapshot.objects.filter(
-            plan=plan, period=period, node_type="indicator", status__in=list(ATTENTION_ORDER)
-        ).values(*SNAPSHOT_FIELDS)
-    }
-    if not snapshots:
-        return []
-    indicators = Indicator.objects.filter(plan=plan, pk__in=list(snapshots)).select_related(
+@dataclass(frozen=True)
+class AttentionList:
+    rows: list[AttentionRow]
+    total: int  # how many need attention, shown or not
+
+    def __iter__(self):
+        return iter(self.rows)
+
+    def __len__(self):
+        return len(self.rows)
+
+    @property
+    def more(self) -> int:
+        return self.total - len(self.rows)
+
+
+def indicators_needing_attention(
+    *, plan: Plan, period: ReportingPeriod, limit: int | None = None
+) -> AttentionList:
+    """AT_RISK and OFF_TRACK indicators at the period, worst first (the first
+    ``limit`` of them), each with the gap reason, corrective action and note of
+    its lead organisation's latest approved value at or before the period.
+    Three queries, whatever the plan's size."""
+    snapshots = sorted(
+        ScoreSnapshot.objects.filter(
+            plan=plan,
+            period=period,
+            node_type="indicator",
+            status__in=list(ATTENTION_ORDER),
+            # Not the counts: a leaf's are its own status, and decoding hundreds of
+            # JSON values is most of this query's cost on a large plan.
+        ).values(*(name for name in SNAPSHOT_FIELDS if name != "counts"), "code"),
+        key=lambda row: (
+            ATTENTION_ORDER[row["status"]],
+            -((row["expected"] or 0) - (row["achieved"] or 0)),
+            row["code"],
+        ),
+    )
+    shown = {row["node_id"]: row for row in (snapshots if limit is None else snapshots[:limit])}
+    if not shown:
+        return AttentionList(rows=[], total=len(snapshots))
+    indicators = Indicator.objects.filter(plan=plan, pk__in=list(shown)).select_related(
         "lead", "objective__pillar"
     )
     latest = {}
     # Ordered by period: the last value seen for an indicator is its latest.
     for row in (
         IndicatorValue.objects.filter(
-            indicator__plan=plan,
-            indicator_id__in=list(snapshots),
+            indicator_id__in=list(shown),
             report__state=ReportState.APPROVED,
             report__organisation_id=F("indicator__lead_id"),
             report__period__plan=plan,
@@ -480,12 +523,14 @@ def indicators_needing_attention(*, plan: Plan, period: ReportingPeriod) -> list
         .values("indicator_id", "report__period__code", "gap_reason", "corrective_action", "note")
     ):
         latest[row["indicator_id"]] = row
+    by_id = {indicator.pk: indicator for indicator in indicators}
     rows = []
-    for indicator in indicators:
+    for node_id, snapshot in shown.items():
+        indicator = by_id[node_id]
         value = latest.get(indicator.pk, {})
         rows.append(
             AttentionRow(
-                score=_score_row("indicator", indicator, snapshots[indicator.pk], unit=indicator.unit),
+                score=_score_row("indicator", indicator, snapshot, unit=indicator.unit),
                 pillar_code=indicator.objective.pillar.code,
                 lead_code=indicator.lead.code,
                 lead_name=indicator.lead.display_name,
@@ -495,14 +540,7 @@ def indicators_needing_attention(*, plan: Plan, period: ReportingPeriod) -> list
                 note=value.get("note", ""),
             )
         )
-    rows.sort(
-        key=lambda r: (
-            ATTENTION_ORDER[r.score.status],
-            -((r.score.expected or 0) - (r.score.achieved or 0)),
-            r.score.code,
-        )
-    )
-    return rows
+    return AttentionList(rows=rows, total=len(snapshots))
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,12 @@ from plans.access import organisations_for_user, plan_get_for_user, plans_for_us
 from reports import charts
 from reports import selectors as s
 
+# The overview lists this many indicators that need attention, worst first;
+# "show all" lists every one.
+ATTENTION_SHOWN = 15
+# ... and this many organisations whose report is missing.
+MISSING_SHOWN = 20
+
 
 def _plan(user, code: str):
     try:
@@ -56,13 +62,21 @@ def plan_overview(request, plan_code: str):
     plan = _plan(request.user, plan_code)
     context = _as_of(request, plan)
     period = context["period"]
-    overview = s.plan_overview(plan=plan, period=period)
+    everything = request.GET.get("attention") == "all"
+    overview = s.plan_overview(
+        plan=plan,
+        period=period,
+        periods=context["periods"],
+        attention_limit=None if everything else ATTENTION_SHOWN,
+    )
     completeness, organisations = s.period_completeness(plan=plan, period=period)
+    missing = [row for row in organisations if row.expected and not row.received]
     counts = overview.plan.counts or {}
     context.update(
         overview=overview,
         completeness=completeness,
-        organisations=organisations,
+        missing=missing[:MISSING_SHOWN],
+        missing_more=max(0, len(missing) - MISSING_SHOWN),
         counts=[(status, counts.get(status, 0)) for status in charts.STATUS_ORDER],
         charts={
             "overall": _chart(
