@@ -315,7 +315,13 @@ def report_events(report: QuarterlyReport) -> QuerySet[ReportEvent]:
 
 
 def evidence_for_user(user) -> QuerySet[Evidence]:
-    """Evidence files a user may download: those of the reports they may open."""
+    """Evidence files a user may download: the secretariat's, and an
+    organisation's own. Partners never: a training register or a court list may
+    name survivors, and partners get aggregate figures only."""
+    if not (user.is_authenticated and user.is_active) or (
+        user.role == Role.PARTNER and not user.is_superuser
+    ):
+        return Evidence.objects.none()
     return Evidence.objects.filter(report__in=reports_for_user(user)).select_related("report")
 
 

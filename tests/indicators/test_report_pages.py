@@ -11,7 +11,7 @@ from django.test import Client
 from django.urls import reverse
 
 from indicators.models import Evidence, IndicatorValue, QuarterlyReport
-from indicators.services import report_open, report_return
+from indicators.services import report_approve, report_open, report_return, report_submit
 from tests.factories import (
     ActivityFactory,
     CategoryFactory,
@@ -590,3 +590,18 @@ def test_the_form_page_shows_what_helps_to_answer(plan, draft, ministry, focal_p
     assert "Last approved value: <strong>8</strong>" in trained
     assert "Target for 2024: <strong>100</strong>" in trained
     assert "Reason for a gap and corrective action" in trained
+
+
+def test_partners_never_download_evidence_even_of_an_approved_report(
+    plan, draft, focal_point, reviewer, partner
+):
+    field = f("indicator", plan["trained"], "evidence")
+    signed_in(focal_point).post(form_url(), {**full_post(plan, draft), field: upload("register.pdf", PDF)})
+    evidence = Evidence.objects.get()
+    draft.refresh_from_db()
+    report_submit(actor=focal_point, report=draft)
+    report_approve(actor=reviewer, report=draft)
+    url = reverse("evidence_download", args=[evidence.pk])
+    assert signed_in(reviewer).get(url).status_code == 200
+    # Registers and court lists may name survivors: partners get aggregate figures only.
+    assert signed_in(partner).get(url).status_code == 404
