@@ -4,7 +4,8 @@ the stored snapshots shaped for pages and the API."""
 from collections import defaultdict
 from dataclasses import dataclass
 
-from django.db.models import F, Prefetch, Q
+from django.db.models import Case, Count, F, Prefetch, Q, Value, When, Window
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
@@ -488,24 +489,24 @@ def indicators_needing_attention(
     ``limit`` of them), each with the gap reason, corrective action and note of
     its lead organisation's latest approved value at or before the period.
     Three queries, whatever the plan's size."""
-    snapshots = sorted(
-        ScoreSnapshot.objects.filter(
-            plan=plan,
-            period=period,
-            node_type="indicator",
-            status__in=list(ATTENTION_ORDER),
-            # Not the counts: a leaf's are its own status, and decoding hundreds of
-            # JSON values is most of this query's cost on a large plan.
-        ).values(*(name for name in SNAPSHOT_FIELDS if name != "counts"), "code"),
-        key=lambda row: (
-            ATTENTION_ORDER[row["status"]],
-            -((row["expected"] or 0) - (row["achieved"] or 0)),
-            row["code"],
-        ),
+    needing = ScoreSnapshot.objects.filter(
+        plan=plan, period=period, node_type="indicator", status__in=list(ATTENTION_ORDER)
     )
-    shown = {row["node_id"]: row for row in (snapshots if limit is None else snapshots[:limit])}
+    # Worst first, sorted by the database: off track before at risk, then the
+    # widest gap between expected and achieved.
+    ranked = needing.annotate(
+        rank=Case(When(status="OFF_TRACK", then=Value(0)), default=Value(1)),
+        gap=Coalesce(F("expected"), Value(0.0)) - Coalesce(F("achieved"), Value(0.0)),
+        # How many need attention in all, on every row: no second query to count them.
+        total=Window(Count("id")),
+    ).order_by("rank", "-gap", "code")
+    # Not the counts: a leaf's are its own status.
+    fields = [name for name in SNAPSHOT_FIELDS if name != "counts"]
+    shown_rows = list((ranked if limit is None else ranked[:limit]).values(*fields, "code", "total"))
+    total = shown_rows[0]["total"] if shown_rows else 0
+    shown = {row["node_id"]: row for row in shown_rows}
     if not shown:
-        return AttentionList(rows=[], total=len(snapshots))
+        return AttentionList(rows=[], total=total)
     indicators = Indicator.objects.filter(plan=plan, pk__in=list(shown)).select_related(
         "lead", "objective__pillar"
     )
@@ -540,7 +541,7 @@ def indicators_needing_attention(
                 note=value.get("note", ""),
             )
         )
-    return AttentionList(rows=rows, total=len(snapshots))
+    return AttentionList(rows=rows, total=total)
 
 
 @dataclass(frozen=True)
