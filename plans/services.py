@@ -158,7 +158,19 @@ def scores_mark_stale(*, plan_id: int, from_index: int = 1) -> None:
         version=F("version") + 1,
         marked_at=timezone.now(),
     )
-    transaction.on_commit(lambda: scores_enqueue_recompute(plan_id=plan_id))
+    version = ScoreState.objects.filter(plan_id=plan_id).values_list("version", flat=True).get()
+    transaction.on_commit(lambda: scores_enqueue_if_latest_mark(plan_id=plan_id, version=version))
+
+
+def scores_enqueue_if_latest_mark(*, plan_id: int, version: int) -> None:
+    """After commit: enqueue one recompute for the plan's latest mark only.
+
+    An import that approves 160 reports marks the plan 160 times in one
+    transaction; every mark but the last sees a newer version and leaves the
+    work to it, so one task is queued, not 160.
+    """
+    if ScoreState.objects.filter(plan_id=plan_id, version=version).exists():
+        scores_enqueue_recompute(plan_id=plan_id)
 
 
 def scores_enqueue_recompute(*, plan_id: int) -> bool:

@@ -13,6 +13,7 @@ from django.db import connection, transaction
 from kombu import pools as kombu_pools
 
 from ntip.celery import app as celery_app
+from plans import services
 from plans.models import ScoreState
 from plans.services import scores_mark_stale
 from reports.models import ScoreSnapshot
@@ -167,3 +168,15 @@ def test_a_real_worker_recomputes_the_scores_after_an_approval(celery_worker_pro
         celery_app.conf.task_default_queue = "celery"
     assert ScoreState.objects.get(plan=plan).stale_from is None, "the worker did not recompute within 30 s"
     assert ScoreSnapshot.objects.filter(plan=plan).count() == 8 * 4
+
+
+@pytest.mark.django_db(transaction=True)
+def test_many_marks_in_one_transaction_enqueue_one_recompute(monkeypatch):
+    plan = small_plan()
+    sent = []
+    monkeypatch.setattr(services, "scores_enqueue_recompute", lambda *, plan_id: sent.append(plan_id))
+    with transaction.atomic():
+        for index in (5, 3, 7):
+            scores_mark_stale(plan_id=plan.pk, from_index=index)
+    assert sent == [plan.pk]
+    assert ScoreState.objects.get(plan=plan).stale_from == 3
