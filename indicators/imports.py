@@ -937,41 +937,53 @@ class PlanWorkbookRun:
                 self.failed["objectives"].add(code)
 
     def import_indicators(self, sheet: Sheet) -> None:
-        names = [*PLAIN_COLUMNS["indicators"], "objective", "lead", "position"]
+        relations = {
+            "contributors": (self.organisations, _("organisation")),
+            "disaggregation": (self.dimensions, _("dimension")),
+        }
+        self.import_plan_rows(sheet, "indicators", Indicator, self.indicators, relations)
+
+    def import_plan_rows(
+        self,
+        sheet: Sheet,
+        kind: str,
+        model: type[models.Model],
+        known: dict,
+        relations: dict[str, tuple[dict, str]],
+    ) -> None:
+        """The indicators or activities sheet: rows keyed by code, naming their
+        objective, lead (and quarters) by code, and a list of codes per
+        many-to-many field in ``relations`` (column → known codes, what they are)."""
+        names = [*PLAIN_COLUMNS[kind], *REFERENCE_COLUMNS[kind].values(), "position"]
         seen = {}
         for position, row in enumerate(sheet.rows, start=1):
             errors_before = len(self.result.errors)
             code = self.row_code(sheet, row, seen)
             if code is None:
                 continue
-            indicator = self.indicators.get(code) or Indicator(plan=self.plan, code=code)
-            indicator.plan = self.plan  # clean() reads the plan's years
-            before = field_snapshot(indicator, names) if indicator.pk else None
-            bad = self.assign(sheet, row, indicator, PLAIN_COLUMNS["indicators"])
-            bad |= self.set_references(sheet, row, indicator, "indicators")
-            indicator.position = position
-            relations = {
-                "contributors": self.references(
-                    sheet, row, "contributors", self.organisations, _("organisation")
-                ),
-                "disaggregation": self.references(
-                    sheet, row, "disaggregation", self.dimensions, _("dimension")
-                ),
-            }
+            obj = known.get(code) or model(plan=self.plan, code=code)
+            obj.plan = self.plan  # clean() reads the plan's years
+            before = field_snapshot(obj, names) if obj.pk else None
+            bad = self.assign(sheet, row, obj, PLAIN_COLUMNS[kind])
+            bad |= self.set_references(sheet, row, obj, kind)
+            obj.position = position
             if self.save_row(
-                "indicators",
+                kind,
                 sheet,
                 row,
-                indicator,
+                obj,
                 before=before,
                 bad=bad,
                 errors_before=errors_before,
-                columns=self.columns_of("indicators"),
-                relations=relations,
+                columns=self.columns_of(kind),
+                relations={
+                    column: self.references(sheet, row, column, codes, what)
+                    for column, (codes, what) in relations.items()
+                },
             ):
-                self.indicators[code] = indicator
+                known[code] = obj
             else:
-                self.failed["indicators"].add(code)
+                self.failed[kind].add(code)
 
     def set_references(self, sheet: Sheet, row: Row, obj: models.Model, sheet_name: str) -> set[str]:
         """Set the objective, lead, start and end named by codes; the fields
@@ -1044,38 +1056,8 @@ class PlanWorkbookRun:
             )
 
     def import_activities(self, sheet: Sheet) -> None:
-        names = [*PLAIN_COLUMNS["activities"], "objective", "lead", "start_period", "end_period", "position"]
-        seen = {}
-        for position, row in enumerate(sheet.rows, start=1):
-            errors_before = len(self.result.errors)
-            code = self.row_code(sheet, row, seen)
-            if code is None:
-                continue
-            activity = self.activities.get(code) or Activity(plan=self.plan, code=code)
-            activity.plan = self.plan
-            before = field_snapshot(activity, names) if activity.pk else None
-            bad = self.assign(sheet, row, activity, PLAIN_COLUMNS["activities"])
-            bad |= self.set_references(sheet, row, activity, "activities")
-            activity.position = position
-            relations = {
-                "supporting": self.references(
-                    sheet, row, "supporting", self.organisations, _("organisation")
-                ),
-            }
-            if self.save_row(
-                "activities",
-                sheet,
-                row,
-                activity,
-                before=before,
-                bad=bad,
-                errors_before=errors_before,
-                columns=self.columns_of("activities"),
-                relations=relations,
-            ):
-                self.activities[code] = activity
-            else:
-                self.failed["activities"].add(code)
+        relations = {"supporting": (self.organisations, _("organisation"))}
+        self.import_plan_rows(sheet, "activities", Activity, self.activities, relations)
 
 
 # ---------------------------------------------------------------------------

@@ -46,8 +46,21 @@ def _as_of(request, plan) -> dict:
     }
 
 
+def _page(read, **kwargs):
+    """The page a selector reads for a code in the URL; an unknown code is a 404."""
+    try:
+        return read(**kwargs)
+    except ObjectDoesNotExist:
+        raise Http404 from None
+
+
 def _chart(chart_id: str, title: str, figure: dict, summary: str) -> dict:
     return {"id": chart_id, "title": title, "figure": figure, "summary": summary}
+
+
+def _progress_chart(chart_id: str, title: str, rows) -> dict:
+    """Bars of progress against expected, one per row."""
+    return _chart(chart_id, title, charts.progress_bars_figure(rows), charts.progress_bars_summary(rows))
 
 
 @require_GET
@@ -85,12 +98,7 @@ def plan_overview(request, plan_code: str):
                 charts.overall_figure(overview.plan),
                 charts.overall_summary(overview.plan),
             ),
-            "pillars": _chart(
-                "chart-pillars",
-                _("Progress by pillar"),
-                charts.progress_bars_figure(overview.pillars),
-                charts.progress_bars_summary(overview.pillars),
-            ),
+            "pillars": _progress_chart("chart-pillars", _("Progress by pillar"), overview.pillars),
             "trend_plan": _chart(
                 "chart-trend-plan",
                 _("Trend by quarter: the plan"),
@@ -124,17 +132,11 @@ def plan_overview(request, plan_code: str):
 def pillar(request, plan_code: str, code: str):
     plan = _plan(request.user, plan_code)
     context = _as_of(request, plan)
-    try:
-        page = s.pillar_dashboard(plan=plan, code=code, period=context["period"])
-    except ObjectDoesNotExist:
-        raise Http404 from None
+    page = _page(s.pillar_dashboard, plan=plan, code=code, period=context["period"])
     context.update(
         page=page,
-        chart=_chart(
-            "chart-objectives",
-            _("Objectives: progress against expected"),
-            charts.progress_bars_figure(page.objectives),
-            charts.progress_bars_summary(page.objectives),
+        chart=_progress_chart(
+            "chart-objectives", _("Objectives: progress against expected"), page.objectives
         ),
     )
     return render(request, "reports/pillar.html", context)
@@ -144,18 +146,12 @@ def pillar(request, plan_code: str, code: str):
 def objective(request, plan_code: str, code: str):
     plan = _plan(request.user, plan_code)
     context = _as_of(request, plan)
-    try:
-        page = s.objective_dashboard(plan=plan, code=code, period=context["period"])
-    except ObjectDoesNotExist:
-        raise Http404 from None
+    page = _page(s.objective_dashboard, plan=plan, code=code, period=context["period"])
     leaves = page.indicators + [a for a in page.activities if not a.cancelled]
     context.update(
         page=page,
-        chart=_chart(
-            "chart-leaves",
-            _("Indicators and activities: progress against expected"),
-            charts.progress_bars_figure(leaves),
-            charts.progress_bars_summary(leaves),
+        chart=_progress_chart(
+            "chart-leaves", _("Indicators and activities: progress against expected"), leaves
         ),
     )
     return render(request, "reports/objective.html", context)
@@ -165,10 +161,7 @@ def objective(request, plan_code: str, code: str):
 def indicator(request, plan_code: str, code: str):
     plan = _plan(request.user, plan_code)
     context = _as_of(request, plan)
-    try:
-        page = s.indicator_dashboard(plan=plan, code=code, period=context["period"], user=request.user)
-    except ObjectDoesNotExist:
-        raise Http404 from None
+    page = _page(s.indicator_dashboard, plan=plan, code=code, period=context["period"], user=request.user)
     baseline, unit = float(page.indicator.baseline), page.indicator.unit
     context.update(
         page=page,
@@ -260,11 +253,6 @@ def public_summary(request, plan_code: str):
     context.update(
         summary=summary,
         threshold=s.SUPPRESSION_THRESHOLD,
-        chart=_chart(
-            "chart-public-pillars",
-            _("Progress by pillar"),
-            charts.progress_bars_figure(summary.pillars),
-            charts.progress_bars_summary(summary.pillars),
-        ),
+        chart=_progress_chart("chart-public-pillars", _("Progress by pillar"), summary.pillars),
     )
     return render(request, "reports/public.html", context)
