@@ -4,6 +4,7 @@ the stored snapshots shaped for pages and the API."""
 from collections import defaultdict
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.db.models import Case, Count, F, Prefetch, Q, Value, When, Window
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -226,9 +227,42 @@ class OrganisationCompleteness:
 
 def organisations_expected(*, plan: Plan, period: ReportingPeriod) -> set[int]:
     """Organisations that owe a report for the period: the same rule as the
-    report form and the reminders (indicators.selectors.plan_expected_reporters)."""
-    owed = plan_expected_reporters(plan, [period])
-    return {organisation_id for organisation_id, periods in owed.items() if period.pk in periods}
+    report form and the reminders (indicators.selectors.plan_expected_reporters).
+
+    It changes only with the plan's structure or an approval, both of which
+    mark the plan's scores stale, so it is kept with them (see scores_cached)."""
+
+    def read() -> set[int]:
+        owed = plan_expected_reporters(plan, [period])
+        return {organisation_id for organisation_id, periods in owed.items() if period.pk in periods}
+
+    return scores_cached(plan=plan, parts=("expected", period.pk), read=read)
+
+
+# How long a read of stored scores is kept; its key changes as soon as the
+# scores do, so this only bounds memory, not freshness.
+SCORES_CACHE_SECONDS = 600
+
+
+def scores_cached(*, plan: Plan, parts: tuple, read):
+    """``read()``, kept until the plan's scores change.
+
+    The key holds the plan's ScoreState version (raised by every approval,
+    reopening and change of structure) and the time its scores were last
+    computed, so a new approval or recompute is never hidden. Language is in
+    the key too: names come in English or Khmer.
+    """
+    try:
+        state = plan.score_state
+    except ScoreState.DoesNotExist:
+        return read()
+    computed = state.computed_at.timestamp() if state.computed_at else 0
+    key = ":".join(map(str, ("ntip-scores", plan.pk, state.version, computed, get_language(), *parts)))
+    value = cache.get(key)
+    if value is None:
+        value = read()
+        cache.set(key, value, SCORES_CACHE_SECONDS)
+    return value
 
 
 def period_completeness(*, plan: Plan, period: ReportingPeriod):

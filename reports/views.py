@@ -76,11 +76,15 @@ def plan_overview(request, plan_code: str):
     context = _as_of(request, plan)
     period = context["period"]
     everything = request.GET.get("attention") == "all"
-    overview = s.plan_overview(
+    overview = s.scores_cached(
         plan=plan,
-        period=period,
-        periods=context["periods"],
-        attention_limit=None if everything else ATTENTION_SHOWN,
+        parts=("overview", period.pk, everything),
+        read=lambda: s.plan_overview(
+            plan=plan,
+            period=period,
+            periods=context["periods"],
+            attention_limit=None if everything else ATTENTION_SHOWN,
+        ),
     )
     completeness, organisations = s.period_completeness(plan=plan, period=period)
     missing = [row for row in organisations if row.expected and not row.received]

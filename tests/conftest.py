@@ -46,3 +46,11 @@ def partner(db):
 def fast_password_hashing(settings):
     # PBKDF2's deliberate slowness protects real passwords; tests need none of it.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def empty_cache():
+    # Cached reads are keyed on database ids, which a rolled-back test may hand out again.
+    from django.core.cache import cache
+
+    cache.clear()

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from indicators.models import Category, DisaggregatedValue, IndicatorValue, ReportEvent
 from plans.models import User
+from plans.services import scores_mark_stale
 from reports.selectors import (
     JUSTICE_INDICATOR_CODES,
     LATE,
@@ -30,6 +31,7 @@ from tests.factories import (
     DimensionFactory,
     IndicatorFactory,
     ObjectiveFactory,
+    OrganisationFactory,
     PillarFactory,
     PlanFactory,
     approved_report,
@@ -559,3 +561,33 @@ def test_a_plan_whose_scores_were_never_computed_says_so(client, ministry, revie
         response = client.get(url + AS_OF)
         assert response.status_code == 200
         assert "Scores not computed yet" in response.content.decode()
+
+
+def test_the_overview_shows_new_figures_as_soon_as_they_are_approved_and_scored(
+    client, plan, ministry, reviewer
+):
+    # The overview's reads are kept until the plan's scores change: an approval
+    # and its recompute must show at once, never an older copy.
+    client.force_login(reviewer)
+    before = client.get("/dashboards/NSP/?period=2025-Q1").context["overview"]
+    assert len(before.attention) == 0
+    behind = plan.indicators.get(code="I1.2.2")
+    values = dict.fromkeys(plan.indicators.all(), 25)
+    values[behind] = 0
+    approved_report(ministry, plan.periods.get(code="2025-Q1"), values=values)
+    scores_mark_stale(plan_id=plan.pk, from_index=5)
+    plan.refresh_from_db()
+    plan_scores_recompute(plan_id=plan.pk)
+    after = client.get("/dashboards/NSP/?period=2025-Q1").context["overview"]
+    assert [row.score.code for row in after.attention] == ["I1.2.2"]
+
+
+def test_who_owes_a_report_follows_a_change_of_structure(client, plan, reviewer):
+    client.force_login(reviewer)
+    url = "/dashboards/NSP/?period=2024-Q2"
+    assert client.get(url).context["completeness"].expected == 2
+    newcomer = OrganisationFactory(code="MOH")
+    IndicatorFactory(objective=plan.objectives.first(), code="NEW", lead=newcomer, targets=[1] * 5)
+    # As the admin pages and imports do after a change of structure.
+    scores_mark_stale(plan_id=plan.pk)
+    assert client.get(url).context["completeness"].expected == 3
