@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from plans.access import organisations_for_user, plan_get_for_user, plans_for_user
+from plans.access import organisations_for_user, plan_get_for_user, plans_for_user, user_is_secretariat
 from reports import charts
 from reports import selectors as s
 
@@ -165,7 +165,19 @@ def objective(request, plan_code: str, code: str):
 def indicator(request, plan_code: str, code: str):
     plan = _plan(request.user, plan_code)
     context = _as_of(request, plan)
-    page = _page(s.indicator_dashboard, plan=plan, code=code, period=context["period"], user=request.user)
+    period = context["period"]
+    # Review comments on the page depend on who reads it: the secretariat, or
+    # one organisation; the page's reads are kept per reader of that kind.
+    reader = (
+        "secretariat" if user_is_secretariat(request.user) else f"organisation-{request.user.organisation_id}"
+    )
+    page = _page(
+        lambda: s.scores_cached(
+            plan=plan,
+            parts=("indicator", code, period.pk, reader),
+            read=lambda: s.indicator_dashboard(plan=plan, code=code, period=period, user=request.user),
+        )
+    )
     baseline, unit = float(page.indicator.baseline), page.indicator.unit
     context.update(
         page=page,

@@ -11,6 +11,7 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from indicators.models import Category, DisaggregatedValue, IndicatorValue, ReportEvent
+from indicators.services import report_approve
 from plans.models import User
 from plans.services import scores_mark_stale
 from reports.selectors import (
@@ -591,3 +592,15 @@ def test_who_owes_a_report_follows_a_change_of_structure(client, plan, reviewer)
     # As the admin pages and imports do after a change of structure.
     scores_mark_stale(plan_id=plan.pk)
     assert client.get(url).context["completeness"].expected == 3
+
+
+def test_the_indicator_page_shows_a_figure_as_soon_as_it_is_approved(
+    client, submitted_by_other_ministry, focal_point, reviewer
+):
+    # The page's reads are kept until the plan's scores change; an approval
+    # through the workflow changes them, so the figure shows at once.
+    client.force_login(focal_point)
+    url = "/dashboards/NSP/indicators/I1.1.1/?period=2025-Q1"
+    assert "987,654" not in client.get(url).content.decode()
+    report_approve(actor=reviewer, report=submitted_by_other_ministry)
+    assert "987,654" in client.get(url).content.decode()
