@@ -928,18 +928,70 @@ def organisation_scorecard(
     """The indicators an organisation leads or contributes to and the
     activities it leads, with their scores at the period, and its reports'
     timeliness for every period up to it. Scores only (approved data) and
-    report states: never a figure of a report that is not approved. Seven queries."""
+    report states: never a figure of a report that is not approved.
+
+    The scores and the quarters it owed a report (kept until the plan's scores
+    change) come from scorecard_leaves; its reports are read live, since a
+    submission changes them."""
+    periods = [p for p in plan.periods.order_by("index") if p.index <= period.index]
+    leaves = scores_cached(
+        plan=plan,
+        parts=("scorecard", organisation.pk, period.pk),
+        read=lambda: scorecard_leaves(plan=plan, organisation=organisation, period=period, periods=periods),
+    )
+    reports = {
+        r.period_id: r
+        for r in QuarterlyReport.objects.filter(
+            organisation=organisation, period__plan=plan, period__index__lte=period.index
+        )
+    }
+    timeliness = []
+    for p in periods:
+        expected = p.pk in leaves.owed_periods
+        report = reports.get(p.pk)
+        first = report.first_submitted_at if report else None
+        timeliness.append(
+            TimelinessRow(
+                period=p.code,
+                deadline=p.deadline,
+                expected=expected,
+                state=report.state if report else None,
+                first_submitted_at=first,
+                timeliness=report_timeliness(
+                    expected=expected,
+                    first_submitted_on=timezone.localdate(first) if first else None,
+                    deadline=p.deadline,
+                    today=today,
+                ),
+            )
+        )
+    return Scorecard(
+        organisation=organisation,
+        indicators=leaves.indicators,
+        activities=leaves.activities,
+        counts=leaves.counts,
+        timeliness=timeliness,
+    )
+
+
+@dataclass(frozen=True)
+class ScorecardLeaves:
+    indicators: list[ScoreRow]
+    activities: list[ScoreRow]
+    counts: dict[str, int]
+    owed_periods: set[int]  # ids of the periods it had to report for
+
+
+def scorecard_leaves(
+    *, plan: Plan, organisation: Organisation, period: ReportingPeriod, periods: list[ReportingPeriod]
+) -> ScorecardLeaves:
     indicators = list(
         Indicator.objects.filter(plan=plan)
         .filter(Q(lead=organisation) | Q(contributors=organisation))
         .distinct()
         .order_by("position", "code")
     )
-    activities = list(
-        Activity.objects.filter(plan=plan, lead=organisation)
-        .select_related("start_period", "end_period")
-        .order_by("position", "code")
-    )
+    activities = list(Activity.objects.filter(plan=plan, lead=organisation).order_by("position", "code"))
     snapshots = _snapshots_at(
         plan=plan,
         period=period,
@@ -963,65 +1015,10 @@ def organisation_scorecard(
     for row in indicator_rows + activity_rows:
         if row.status and not row.cancelled:
             counts[row.status] += 1
-
-    # Which periods the organisation had to report for (scoring.md, "Reporting
-    # completeness"): a quarterly indicator every period, an annual one in Q4,
-    # an activity from its start until an approved update completes or cancels it.
-    periods = list(plan.periods.filter(index__lte=period.index).order_by("index"))
-    updates = defaultdict(dict)
-    for activity_id, index, status in ActivityUpdate.objects.filter(
-        activity__plan=plan,
-        activity__lead=organisation,
-        report__organisation=organisation,
-        report__state=ReportState.APPROVED,
-        report__period__index__lte=period.index,
-    ).values_list("activity_id", "report__period__index", "status"):
-        updates[activity_id][index] = (status, 0.0)
-    activity_inputs = [
-        scoring.ActivityInput(
-            start_index=a.start_period.index, end_index=a.end_period.index, updates=updates[a.pk]
-        )
-        for a in activities
-    ]
-    frequencies = {i.frequency for i in indicators}
-    reports = {
-        r.period_id: r
-        for r in QuarterlyReport.objects.filter(
-            organisation=organisation, period__plan=plan, period__index__lte=period.index
-        )
-    }
-    timeliness = []
-    for p in periods:
-        ref = scoring.PeriodRef(p.year, p.quarter, p.index)
-        expected = (
-            scoring.QUARTERLY in frequencies
-            or (scoring.ANNUAL in frequencies and p.quarter == 4)
-            or any(scoring.activity_due(a, ref) for a in activity_inputs)
-        )
-        report = reports.get(p.pk)
-        first = report.first_submitted_at if report else None
-        timeliness.append(
-            TimelinessRow(
-                period=p.code,
-                deadline=p.deadline,
-                expected=expected,
-                state=report.state if report else None,
-                first_submitted_at=first,
-                timeliness=report_timeliness(
-                    expected=expected,
-                    first_submitted_on=timezone.localdate(first) if first else None,
-                    deadline=p.deadline,
-                    today=today,
-                ),
-            )
-        )
-    return Scorecard(
-        organisation=organisation,
-        indicators=indicator_rows,
-        activities=activity_rows,
-        counts=counts,
-        timeliness=timeliness,
-    )
+    # Which periods it had to report for: the same rule as the report form,
+    # the reminders and the completeness figures.
+    owed = plan_expected_reporters(plan, periods).get(organisation.pk, set())
+    return ScorecardLeaves(indicator_rows, activity_rows, counts, set(owed))
 
 
 # --- The justice chain ---------------------------------------------------------------

@@ -507,8 +507,10 @@ QUERY_BOUNDS = {
     # indicator, contributors, targets, dimensions, categories, periods,
     # snapshots, approved values, their reports' events, their cells
     "/dashboards/{plan}/indicators/I1.1.1/": 14,
-    # organisation, indicators, activities, snapshots, periods, activity updates, reports
-    "/dashboards/{plan}/organisations/MOI/": 11,
+    # organisation, periods; on a first read: indicators, activities, snapshots,
+    # who owes a report (indicators, contributors, finished activities,
+    # activities); reports
+    "/dashboards/{plan}/organisations/MOI/": 14,
     # the chain's indicators, their approved values
     "/dashboards/{plan}/justice-chain/": 6,
     # pillars, snapshots, the headline indicators, their approved values
@@ -604,3 +606,14 @@ def test_the_indicator_page_shows_a_figure_as_soon_as_it_is_approved(
     assert "987,654" not in client.get(url).content.decode()
     report_approve(actor=reviewer, report=submitted_by_other_ministry)
     assert "987,654" in client.get(url).content.decode()
+
+
+def test_the_scorecard_shows_a_report_submitted_after_it_was_first_read(client, plan, ministry, focal_point):
+    # Scores are kept until they change; report states are read live.
+    client.force_login(focal_point)
+    url = "/dashboards/NSP/organisations/MOI/?period=2025-Q1"
+    states = {row.period: row.state for row in client.get(url).context["card"].timeliness}
+    assert states["2025-Q1"] is None
+    approved_report(ministry, plan.periods.get(code="2025-Q1"), state="SUBMITTED")
+    states = {row.period: row.state for row in client.get(url).context["card"].timeliness}
+    assert states["2025-Q1"] == "SUBMITTED"
