@@ -46,10 +46,18 @@ def _as_of(request, plan) -> dict:
     }
 
 
-def _page(read, **kwargs):
+def _kept(parts: tuple, read, **kwargs):
+    """``read(**kwargs)`` of stored scores and approved figures, kept until the
+    plan's scores change (reports.selectors.scores_cached)."""
+    return s.scores_cached(
+        plan=kwargs["plan"], parts=(*parts, kwargs["period"].pk), read=lambda: read(**kwargs)
+    )
+
+
+def _page(read, *args, **kwargs):
     """The page a selector reads for a code in the URL; an unknown code is a 404."""
     try:
-        return read(**kwargs)
+        return read(*args, **kwargs)
     except ObjectDoesNotExist:
         raise Http404 from None
 
@@ -136,7 +144,7 @@ def plan_overview(request, plan_code: str):
 def pillar(request, plan_code: str, code: str):
     plan = _plan(request.user, plan_code)
     context = _as_of(request, plan)
-    page = _page(s.pillar_dashboard, plan=plan, code=code, period=context["period"])
+    page = _page(_kept, ("pillar", code), s.pillar_dashboard, plan=plan, code=code, period=context["period"])
     context.update(
         page=page,
         chart=_progress_chart(
@@ -150,7 +158,14 @@ def pillar(request, plan_code: str, code: str):
 def objective(request, plan_code: str, code: str):
     plan = _plan(request.user, plan_code)
     context = _as_of(request, plan)
-    page = _page(s.objective_dashboard, plan=plan, code=code, period=context["period"])
+    page = _page(
+        _kept,
+        ("objective", code),
+        s.objective_dashboard,
+        plan=plan,
+        code=code,
+        period=context["period"],
+    )
     leaves = page.indicators + [a for a in page.activities if not a.cancelled]
     context.update(
         page=page,
@@ -239,7 +254,7 @@ def organisation(request, plan_code: str, org_code: str):
 def justice_chain(request, plan_code: str):
     plan = _plan(request.user, plan_code)
     context = _as_of(request, plan)
-    tables = s.justice_chain(plan=plan, period=context["period"])
+    tables = _kept(("justice-chain",), s.justice_chain, plan=plan, period=context["period"])
     context.update(
         tables=[
             (
