@@ -158,10 +158,6 @@ class Indicator(PlanNode):
             models.Index(fields=["lead", "plan"], name="indicator_lead_plan_idx"),
         ]
 
-    @property
-    def is_disaggregated(self) -> bool:
-        return self.disaggregation.exists()
-
     def clean(self):
         super().clean()
         errors = {}

@@ -12,7 +12,7 @@ from rest_framework.views import APIView
 from plans.access import plans_for_user
 from plans.models import Plan, ReportingPeriod
 from reports.models import ScoreSnapshot
-from reports.selectors import latest_scored_period, period_completeness
+from reports.selectors import latest_closed_period, period_completeness
 
 NODE_ORDER = ["plan", "pillar", "objective", "indicator", "activity"]
 
@@ -45,7 +45,7 @@ def period_for_request(request, plan: Plan) -> ReportingPeriod:
     """``?period=2025-Q2``, or the latest closed period of the plan."""
     code = request.query_params.get("period")
     if code is None:
-        return latest_scored_period(plan=plan, today=timezone.localdate())
+        return latest_closed_period(list(plan.periods.order_by("index")), timezone.localdate())
     period = plan.periods.filter(code=code).first()
     if period is None:
         raise ValidationError(

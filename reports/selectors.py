@@ -198,19 +198,11 @@ def activity_leaves(plan: Plan) -> list[Leaf]:
     ]
 
 
-def latest_scored_period(*, plan: Plan, today) -> ReportingPeriod | None:
-    """The default "as of" period: the latest period that has closed (its end
-    has passed), or the plan's first when none has yet."""
-    closed = plan.periods.filter(end__lt=today).order_by("-index").first()
-    return closed or plan.periods.order_by("index").first()
-
-
-def plan_scores(*, plan: Plan, period: ReportingPeriod):
-    """Every stored score of the plan at a period, plan first, then pillars,
-    objectives, indicators and activities."""
-    order = {"plan": 0, "pillar": 1, "objective": 2, "indicator": 3, "activity": 4}
-    rows = list(ScoreSnapshot.objects.filter(plan=plan, period=period))
-    return sorted(rows, key=lambda s: (order[s.node_type], s.code))
+def latest_closed_period(periods: list[ReportingPeriod], today) -> ReportingPeriod | None:
+    """The default "as of" period: the latest of ``periods`` (in order) that has
+    closed (its end has passed), or the first when none has yet."""
+    closed = [p for p in periods if p.end < today]
+    return closed[-1] if closed else (periods[0] if periods else None)
 
 
 @dataclass(frozen=True)
@@ -331,8 +323,7 @@ def dashboard_period(*, plan: Plan, code: str | None, today) -> DashboardPeriod:
     periods = list(plan.periods.order_by("index"))
     chosen = next((p for p in periods if p.code == code), None) if code else None
     if chosen is None:
-        closed = [p for p in periods if p.end < today]
-        chosen = closed[-1] if closed else (periods[0] if periods else None)
+        chosen = latest_closed_period(periods, today)
     try:
         state = plan.score_state  # loaded with the plan by plans_for_user
     except ScoreState.DoesNotExist:
