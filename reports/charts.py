@@ -7,6 +7,7 @@ the page (its text alternative), so nothing is known only from a colour.
 """
 
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 # Okabe–Ito colours, distinguishable with the common colour-blindnesses; each
 # status also has its own marker symbol and always a text label.
@@ -33,14 +34,21 @@ TARGET_COLOUR = "#CC79A7"
 FONT_FAMILY = '"Noto Sans Khmer", "Khmer OS System", "Khmer OS", "Khmer UI", system-ui, sans-serif'
 
 
-def status_labels() -> dict[str, str]:
-    return {
-        "ON_TRACK": _("On track"),
-        "AT_RISK": _("At risk"),
-        "OFF_TRACK": _("Off track"),
-        "NO_DATA": _("No data"),
-        "NOT_DUE": _("Not due yet"),
-    }
+# Marked for translation here, translated where shown: a page shows a status
+# in many places and needs one name at a time, not all five.
+STATUS_NAMES = {
+    "ON_TRACK": gettext_noop("On track"),
+    "AT_RISK": gettext_noop("At risk"),
+    "OFF_TRACK": gettext_noop("Off track"),
+    "NO_DATA": gettext_noop("No data"),
+    "NOT_DUE": gettext_noop("Not due yet"),
+}
+
+
+def status_label(status: str) -> str:
+    """A status's name in the reader's language (the code itself if unknown)."""
+    name = STATUS_NAMES.get(status)
+    return _(name) if name else status
 
 
 def base_layout(**extra) -> dict:
@@ -84,7 +92,7 @@ def status_text(status: str | None) -> str:
     if status is None:
         return _("Not computed")
     symbol = {"ON_TRACK": "●", "AT_RISK": "▲", "OFF_TRACK": "✕", "NO_DATA": "○", "NOT_DUE": "□"}[status]
-    return f"{symbol} {status_labels()[status]}"
+    return f"{symbol} {status_label(status)}"
 
 
 def percent_text(value: float | None) -> str:
@@ -308,7 +316,7 @@ def status_counts_figure(counts: dict) -> dict:
 
 
 def status_counts_summary(counts: dict) -> str:
-    return ", ".join(f"{status_labels()[s]}: {int((counts or {}).get(s, 0))}" for s in STATUS_ORDER)
+    return ", ".join(f"{status_label(s)}: {int((counts or {}).get(s, 0))}" for s in STATUS_ORDER)
 
 
 def completeness_figure(overall) -> dict:

@@ -3,6 +3,7 @@ the stored snapshots shaped for pages and the API."""
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
 
 from django.core.cache import cache
 from django.db.models import Case, Count, F, Prefetch, Q, Value, When, Window
@@ -236,6 +237,18 @@ def organisations_expected(*, plan: Plan, period: ReportingPeriod) -> set[int]:
 SCORES_CACHE_SECONDS = 600
 
 
+def scores_cache_key(*, plan: Plan, parts: tuple) -> str | None:
+    """The cache key of ``parts`` of the plan's scores, valid until they change
+    (see scores_cached); None for a plan whose scores were never computed,
+    which has nothing to keep."""
+    try:
+        state = plan.score_state
+    except ScoreState.DoesNotExist:
+        return None
+    computed = state.computed_at.timestamp() if state.computed_at else 0
+    return ":".join(map(str, ("ntip-scores", plan.pk, state.version, computed, get_language(), *parts)))
+
+
 def scores_cached(*, plan: Plan, parts: tuple, read):
     """``read()``, kept until the plan's scores change.
 
@@ -244,12 +257,9 @@ def scores_cached(*, plan: Plan, parts: tuple, read):
     computed, so a new approval or recompute is never hidden. Language is in
     the key too: names come in English or Khmer.
     """
-    try:
-        state = plan.score_state
-    except ScoreState.DoesNotExist:
+    key = scores_cache_key(plan=plan, parts=parts)
+    if key is None:
         return read()
-    computed = state.computed_at.timestamp() if state.computed_at else 0
-    key = ":".join(map(str, ("ntip-scores", plan.pk, state.version, computed, get_language(), *parts)))
     value = cache.get(key)
     if value is None:
         value = read()
@@ -265,41 +275,49 @@ def period_completeness(*, plan: Plan, period: ReportingPeriod):
     """
     expected = organisations_expected(plan=plan, period=period)
     # Plain rows, not model instances: a large plan has hundreds of organisations.
+    # Unordered: the model's default order joins the period, plan and
+    # organisation only to sort.
     reports = {
         organisation_id: (state, first_submitted_at)
-        for organisation_id, state, first_submitted_at in QuarterlyReport.objects.filter(
-            period=period
-        ).values_list("organisation_id", "state", "first_submitted_at")
+        for organisation_id, state, first_submitted_at in QuarterlyReport.objects.filter(period=period)
+        .order_by()
+        .values_list("organisation_id", "state", "first_submitted_at")
     }
     received = {
         org for org, (state, _) in reports.items() if state in (ReportState.SUBMITTED, ReportState.APPROVED)
     }
-    on_time = {
-        org
-        for org, (_, first) in reports.items()
-        if first is not None and timezone.localdate(first) <= period.deadline
-    }
+    # On time: first submitted by the end of the deadline's day, local time.
+    # One instant to compare with, in UTC as the database gives times, rather
+    # than a conversion to local time per report.
+    end_of_deadline = datetime.combine(period.deadline + timedelta(days=1), time.min)
+    due_before = timezone.make_aware(end_of_deadline).astimezone(UTC)
+    on_time = {org for org, (_, first) in reports.items() if first is not None and first < due_before}
     summary = scoring.reporting_completeness(expected=expected, received=received, on_time=on_time)
     khmer = (get_language() or "").startswith("km")
+    # Every organisation, unfiltered: matching a list of hundreds of ids costs
+    # more than reading the few organisations that owe this plan nothing.
     organisations = {
         pk: (code, (name_km if khmer and name_km else name))
-        for pk, code, name, name_km in Organisation.objects.filter(
-            pk__in=summary.by_organisation.keys()
-        ).values_list("pk", "code", "name", "name_km")
-    }
-    rows = [
-        OrganisationCompleteness(
-            organisation_id=org_id,
-            code=organisations[org_id][0],
-            name=organisations[org_id][1],
-            expected=bool(c.expected),
-            received=bool(c.received),
-            on_time=bool(c.on_time),
-            report_state=reports[org_id][0] if org_id in reports else None,
-            first_submitted_at=reports[org_id][1] if org_id in reports else None,
+        for pk, code, name, name_km in Organisation.objects.order_by().values_list(
+            "pk", "code", "name", "name_km"
         )
-        for org_id, c in summary.by_organisation.items()
-    ]
+    }
+    rows = []
+    for org_id, c in summary.by_organisation.items():
+        code, name = organisations[org_id]
+        state, first_submitted_at = reports.get(org_id, (None, None))
+        rows.append(
+            OrganisationCompleteness(
+                organisation_id=org_id,
+                code=code,
+                name=name,
+                expected=bool(c.expected),
+                received=bool(c.received),
+                on_time=bool(c.on_time),
+                report_state=state,
+                first_submitted_at=first_submitted_at,
+            )
+        )
     rows.sort(key=lambda row: row.code)
     return summary.overall, rows
 

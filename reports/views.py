@@ -97,33 +97,40 @@ def plan_overview(request, plan_code: str):
     completeness, organisations = s.period_completeness(plan=plan, period=period)
     missing = [row for row in organisations if row.expected and not row.received]
     counts = overview.plan.counts or {}
+    # The sections drawn only from stored scores are kept as HTML under their
+    # scores' key (plan.html); None (never computed): rendered every time.
+    kept_key = s.scores_cache_key(plan=plan, parts=("overview-html", plan.code, period.pk, everything))
     context.update(
         overview=overview,
         completeness=completeness,
         missing=missing[:MISSING_SHOWN],
         missing_more=max(0, len(missing) - MISSING_SHOWN),
         counts=[(status, counts.get(status, 0)) for status in charts.STATUS_ORDER],
+        kept_key=kept_key,
+        kept_seconds=s.SCORES_CACHE_SECONDS if kept_key else 0,
+        # The charts of stored scores as callables, which the template calls:
+        # built only when their section is rendered, not when it is kept.
         charts={
-            "overall": _chart(
+            "overall": lambda: _chart(
                 "chart-overall",
                 _("Overall progress against expected"),
                 charts.overall_figure(overview.plan),
                 charts.overall_summary(overview.plan),
             ),
-            "pillars": _progress_chart("chart-pillars", _("Progress by pillar"), overview.pillars),
-            "trend_plan": _chart(
+            "pillars": lambda: _progress_chart("chart-pillars", _("Progress by pillar"), overview.pillars),
+            "trend_plan": lambda: _chart(
                 "chart-trend-plan",
                 _("Trend by quarter: the plan"),
                 charts.trend_figure(overview.trend_periods, overview.trend[:1]),
                 charts.trend_summary(overview.trend_periods, overview.trend[:1]),
             ),
-            "trend_pillars": _chart(
+            "trend_pillars": lambda: _chart(
                 "chart-trend-pillars",
                 _("Trend by quarter: pillars"),
                 charts.trend_figure(overview.trend_periods, overview.trend[1:]),
                 charts.trend_summary(overview.trend_periods, overview.trend[1:]),
             ),
-            "statuses": _chart(
+            "statuses": lambda: _chart(
                 "chart-statuses",
                 _("Indicators and activities by status"),
                 charts.status_counts_figure(counts),

@@ -1,15 +1,22 @@
-"""Filters for the dashboard pages: percentages, numbers, statuses as words."""
+"""Filters and tags for the dashboard pages: percentages, numbers, statuses as
+words, links that keep the "as of" period, and chart specs."""
 
+import json
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from django import template
-from django.urls import reverse
+from django.conf import settings
+from django.core.serializers.json import DjangoJSONEncoder
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.formats import number_format
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from indicators.models import ReportState
-from reports.charts import STATUS_COLOURS, percent, status_labels
+from reports.charts import STATUS_COLOURS, percent, status_label
 
 register = template.Library()
 
@@ -17,10 +24,32 @@ register = template.Library()
 @register.filter
 def pct(value) -> str:
     """A stored fraction as a percentage: 0.345 → "34.5 %"; "—" for none."""
+    return _pct(value, get_language())
+
+
+def _pct(value, language: str | None) -> str:
     if value is None or value == "":
         return "—"
-    shown = percent(float(value))
+    return _percentage(percent(float(value)), language)
+
+
+# A page shows a hundred or more percentages, most of them seen before (one
+# decimal, 0–150 %): formatting each anew for the language is most of their cost.
+@lru_cache(maxsize=4096)
+def _percentage(shown: float, language: str | None) -> str:
     return f"{number_format(shown, decimal_pos=0 if shown == int(shown) else 1, force_grouping=True)} %"
+
+
+@register.simple_tag
+def pct_pair_cells(pairs):
+    """A table row's cells of "achieved / expected" percentages, one per pair.
+    One tag for the row: the trend table has a cell per node and quarter."""
+    language = get_language()
+    return format_html_join(
+        "",
+        '<td class="text-end text-nowrap">{} / {}</td>',
+        ((_pct(achieved, language), _pct(expected, language)) for achieved, expected in pairs),
+    )
 
 
 @register.filter
@@ -41,9 +70,7 @@ def status_badge(status):
     """A status as a badge: a symbol and the word (CSS .ntip-status-*), never colour alone."""
     if not status:
         return format_html('<span class="text-body-secondary">{}</span>', _("Not computed"))
-    return format_html(
-        '<span class="ntip-status ntip-status-{}">{}</span>', status, status_labels().get(status, status)
-    )
+    return format_html('<span class="ntip-status ntip-status-{}">{}</span>', status, status_label(status))
 
 
 @register.simple_tag
@@ -79,5 +106,37 @@ def state_name(value) -> str:
 def dashboard_url(name, *args, period=None):
     """A dashboard page's URL that keeps the "as of" period: links down and up
     the tree stay on the quarter the reader chose."""
+    return _dashboard_url(
+        name,
+        args,
+        period.code if period is not None else None,
+        get_script_prefix(),
+        get_urlconf(settings.ROOT_URLCONF),
+    )
+
+
+# The same links come back on every request (each row of a list links to its
+# node); reversing one costs more than the rest of its row. The script prefix
+# and the URLconf in force are in the key: the memo never outlives what
+# reverse() reads.
+@lru_cache(maxsize=4096)
+def _dashboard_url(name, args: tuple, period_code: str | None, prefix: str, urlconf) -> str:
     url = reverse(f"dashboards:{name}", args=args)
-    return f"{url}?{urlencode({'period': period.code})}" if period is not None else url
+    return f"{url}?{urlencode({'period': period_code})}" if period_code is not None else url
+
+
+@register.filter
+def chart_json(figure: dict, element_id: str) -> str:
+    """A figure spec in a ``<script type="application/json">``, exactly as
+    Django's json_script writes it, but escaped with str.replace: json_script's
+    str.translate goes through a spec a character at a time, and a page's
+    specs run to thousands of characters (several times the cost of the JSON)."""
+    text = (
+        json.dumps(figure, cls=DjangoJSONEncoder)
+        .replace("&", "\\u0026")
+        .replace("<", "\\u003C")
+        .replace(">", "\\u003E")
+    )
+    # Safe in HTML: its only markup characters, < > &, were escaped just above.
+    safe = mark_safe(text)  # noqa: S308
+    return format_html('<script id="{}" type="application/json">{}</script>', element_id, safe)

@@ -1,7 +1,11 @@
 """Who is expected to report for a period (scoring.md, "Reporting completeness")."""
 
-import pytest
+import datetime
 
+import pytest
+from django.utils import timezone
+
+from indicators.models import QuarterlyReport
 from plans.models import Organisation
 from reports.selectors import organisations_expected, period_completeness
 from tests.factories import (
@@ -62,3 +66,22 @@ def test_completeness_counts_received_reports_among_the_expected(plan):
     overall, rows = period_completeness(plan=plan, period=period)
     assert (overall.expected, overall.received) == (3, 1)
     assert {row.code: row.report_state for row in rows}["DONE"] == "APPROVED"
+
+
+def test_a_report_first_submitted_on_the_deadline_is_on_time_until_midnight_in_phnom_penh(plan):
+    period = plan.periods.get(code="2024-Q2")
+    submitted_at = {
+        # 23:59 on the deadline in Phnom Penh (UTC+7) is 16:59 UTC that day ...
+        "QLEAD": datetime.datetime.combine(period.deadline, datetime.time(23, 59)),
+        # ... and 00:01 the day after is still the deadline's date in UTC.
+        "QHELP": datetime.datetime.combine(period.deadline + datetime.timedelta(days=1), datetime.time(0, 1)),
+    }
+    for code, at in submitted_at.items():
+        report = approved_report(Organisation.objects.get(code=code), period, state="SUBMITTED")
+        QuarterlyReport.objects.filter(pk=report.pk).update(first_submitted_at=timezone.make_aware(at))
+    overall, rows = period_completeness(plan=plan, period=period)
+    assert {row.code: row.on_time for row in rows if row.code in submitted_at} == {
+        "QLEAD": True,
+        "QHELP": False,
+    }
+    assert (overall.received, overall.on_time) == (3, 1)

@@ -617,3 +617,44 @@ def test_the_scorecard_shows_a_report_submitted_after_it_was_first_read(client, 
     approved_report(ministry, plan.periods.get(code="2025-Q1"), state="SUBMITTED")
     states = {row.period: row.state for row in client.get(url).context["card"].timeliness}
     assert states["2025-Q1"] == "SUBMITTED"
+
+
+# --- The overview's sections kept as HTML until the scores change ------------------------------
+
+
+def test_the_overview_shows_a_report_as_received_as_soon_as_it_is_submitted(client, plan, ministry, reviewer):
+    # The sections drawn from stored scores are kept; the reports are rendered anew.
+    client.force_login(reviewer)
+    url = "/dashboards/NSP/?period=2025-Q1"
+    assert "2 reports still missing" in client.get(url).content.decode()
+    approved_report(ministry, plan.periods.get(code="2025-Q1"), state="SUBMITTED")
+    response = client.get(url)
+    assert "1 report still missing" in response.content.decode()
+    assert [row.code for row in response.context["missing"]] == ["MOJ"]
+
+
+def test_the_overview_page_shows_an_approval_at_once_though_its_sections_are_kept(
+    client, plan, ministry, reviewer
+):
+    client.force_login(reviewer)
+    url = "/dashboards/NSP/?period=2025-Q1"
+    link = 'href="/dashboards/NSP/indicators/I1.2.2/?period=2025-Q1"'
+    before = client.get(url).content.decode()
+    assert "No indicator is at risk or off track at this period." in before
+    assert link not in before
+    values = dict.fromkeys(plan.indicators.all(), 25)
+    values[plan.indicators.get(code="I1.2.2")] = 0
+    approved_report(ministry, plan.periods.get(code="2025-Q1"), values=values)
+    scores_mark_stale(plan_id=plan.pk, from_index=5)
+    plan_scores_recompute(plan_id=plan.pk)
+    after = client.get(url).content.decode()
+    assert link in after
+    assert "No indicator is at risk or off track at this period." not in after
+
+
+def test_the_overview_kept_for_one_period_is_never_shown_for_another(client, plan, reviewer):
+    client.force_login(reviewer)
+    client.get("/dashboards/NSP/?period=2024-Q4")
+    body = client.get("/dashboards/NSP/?period=2024-Q3").content.decode()
+    assert 'href="/dashboards/NSP/pillars/P1/?period=2024-Q3"' in body
+    assert "?period=2024-Q4" not in body
