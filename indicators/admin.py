@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
@@ -10,6 +11,8 @@ from indicators.models import (
     QuarterlyReport,
     ReportEvent,
     Target,
+    TargetRevision,
+    contributors_errors,
     target_errors,
 )
 from plans.admin_site import SecretariatAdmin, SecretariatInline
@@ -49,12 +52,31 @@ class TargetFormSet(BaseInlineFormSet):
 class TargetInline(SecretariatInline, admin.TabularInline):
     model = Target
     formset = TargetFormSet
-    fields = ["year", "value"]
+    fields = ["year", "value", "in_force_shown"]
+    readonly_fields = ["in_force_shown"]
     extra = 0
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).with_in_force()
+
+    @admin.display(description=_("target in force (after revisions)"))
+    def in_force_shown(self, target):
+        if target.pk is None or not getattr(target, "revised", False):
+            return "—"
+        return format(target.in_force.normalize(), "f")
+
+
+class IndicatorForm(forms.ModelForm):
+    def clean(self):
+        data = super().clean()
+        for field, message in contributors_errors(data.get("aggregation"), data.get("contributors")).items():
+            self.add_error(field, message)
+        return data
 
 
 @admin.register(Indicator)
 class IndicatorAdmin(SecretariatAdmin):
+    form = IndicatorForm
     list_display = [
         "code",
         "name",
@@ -123,4 +145,25 @@ class QuarterlyReportAdmin(SecretariatAdmin):
     inlines = [ReportEventInline]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(TargetRevision)
+class TargetRevisionAdmin(SecretariatAdmin):
+    """Revisions are made on the indicator's Revise targets page, through the
+    service that records them; here they can only be looked at."""
+
+    list_display = ["target", "value", "review", "revised_at", "revised_by"]
+    list_filter = ["target__indicator__plan", "review"]
+    search_fields = ["target__indicator__code", "review", "rationale"]
+    list_select_related = ["target__indicator", "revised_by"]
+    readonly_fields = ["target", "value", "review", "rationale", "revised_at", "revised_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

@@ -45,6 +45,7 @@ from indicators.models import (
     Target,
     activity_update_errors,
     cell_key,
+    contributors_errors,
     value_errors,
 )
 from indicators.services import (
@@ -967,6 +968,14 @@ class PlanWorkbookRun:
             bad = self.assign(sheet, row, obj, PLAIN_COLUMNS[kind])
             bad |= self.set_references(sheet, row, obj, kind)
             obj.position = position
+            related = {
+                column: self.references(sheet, row, column, codes, what)
+                for column, (codes, what) in relations.items()
+            }
+            if kind == "indicators":
+                for column, message in contributors_errors(obj.aggregation, related["contributors"]).items():
+                    self.result.add_error(sheet.name, row.line, column, message)
+                    bad.add(column)
             if self.save_row(
                 kind,
                 sheet,
@@ -976,10 +985,7 @@ class PlanWorkbookRun:
                 bad=bad,
                 errors_before=errors_before,
                 columns=self.columns_of(kind),
-                relations={
-                    column: self.references(sheet, row, column, codes, what)
-                    for column, (codes, what) in relations.items()
-                },
+                relations=related,
             ):
                 known[code] = obj
             else:

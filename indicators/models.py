@@ -13,7 +13,8 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, F, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -192,13 +193,37 @@ def value_errors(measure: str, value: Decimal, *, field: str) -> dict:
     return {}
 
 
+class TargetQuerySet(models.QuerySet):
+    def with_in_force(self):
+        """Annotate ``in_force``: the newest revision's value, else the original."""
+        newest = TargetRevision.objects.filter(target=OuterRef("pk")).order_by("-revised_at", "-pk")
+        return self.annotate(
+            in_force=Coalesce(Subquery(newest.values("value")[:1]), F("value")),
+            revised=Exists(newest),
+        )
+
+
 class Target(models.Model):
-    """The target for one plan year. SUM: to achieve within the year;
-    LATEST: the level to reach by the end of the year."""
+    """The target for one plan year, as adopted with the plan. SUM: to achieve
+    within the year; LATEST: the level to reach by the end of the year.
+
+    A review may revise it (TargetRevision); the original stays here and the
+    newest revision is the target in force, the one scores are measured against.
+    """
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
     year = models.PositiveSmallIntegerField(_("year"))
-    value = models.DecimalField(_("target"), max_digits=16, decimal_places=4)
+    value = models.DecimalField(
+        _("target"),
+        max_digits=16,
+        decimal_places=4,
+        help_text=_(
+            "The target adopted with the plan. After a review, revise it from the indicator's "
+            "dashboard (Revise targets): the original stays."
+        ),
+    )
+
+    objects = TargetQuerySet.as_manager()
 
     class Meta:
         ordering = ["indicator", "year"]
@@ -223,6 +248,59 @@ class Target(models.Model):
         errors = target_errors(self.indicator, self.year, self.value)
         if errors:
             raise ValidationError(errors)
+
+
+class TargetRevision(models.Model):
+    """A year's target as revised by a review, e.g. the mid-term review, with
+    why. Revisions are never edited or deleted: each one is a decision on the
+    record, and the newest is the target in force."""
+
+    target = models.ForeignKey(Target, on_delete=models.PROTECT, related_name="revisions")
+    value = models.DecimalField(_("revised target"), max_digits=16, decimal_places=4)
+    review = models.CharField(_("review"), max_length=200, help_text=_("e.g. Mid-term review 2026"))
+    rationale = models.TextField(_("rationale"))
+    revised_at = models.DateTimeField(_("revised at"), default=timezone.now)
+    revised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("revised by"),
+    )
+
+    class Meta:
+        ordering = ["target", "revised_at", "pk"]
+        verbose_name = _("target revision")
+        verbose_name_plural = _("target revisions")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(value__gte=0),
+                name="target_revision_not_negative",
+                violation_error_message=_("A target cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(rationale="") & ~Q(review=""),
+                name="target_revision_says_why",
+                violation_error_message=_("A revision names its review and gives its rationale."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.target}: {self.value} ({self.review})"
+
+
+def contributors_errors(aggregation: str, contributors) -> dict:
+    """Only a flow (SUM) adds up figures from contributing organisations; a level
+    (LATEST) is the lead organisation's figure alone (scoring.md)."""
+    if aggregation == Aggregation.LATEST and contributors:
+        return {
+            "contributors": _(
+                "Only indicators that add up over time (SUM) have contributing organisations: "
+                "a latest value is the lead organisation's figure alone."
+            )
+        }
+    return {}
 
 
 def target_errors(indicator: Indicator, year: int | None, value: Decimal | None) -> dict:

@@ -58,7 +58,7 @@ def plan_tree(*, plan: Plan) -> list[PillarNode]:
         Indicator.objects.filter(plan=plan)
         .select_related("lead")
         .prefetch_related(
-            Prefetch("targets", queryset=Target.objects.order_by("year")),
+            Prefetch("targets", queryset=Target.objects.with_in_force().order_by("year")),
             "contributors",
             "disaggregation",
         )
@@ -293,9 +293,9 @@ def report_contents(report: QuarterlyReport, *, indicator_ids) -> ReportContents
     }
     updates = {update.activity_id: update for update in report.activity_updates.all()}
     targets = dict(
-        Target.objects.filter(indicator_id__in=list(indicator_ids), year=report.period.year).values_list(
-            "indicator_id", "value"
-        )
+        Target.objects.with_in_force()
+        .filter(indicator_id__in=list(indicator_ids), year=report.period.year)
+        .values_list("indicator_id", "in_force")
     )
     evidence: dict[int | None, list[Evidence]] = {}
     for item in report.evidence.select_related("uploaded_by").order_by("uploaded_at", "pk"):

@@ -4,4 +4,5 @@ from indicators import views
 
 urlpatterns = [
     path("<str:code>/", views.plan_structure, name="plan_structure"),
+    path("<str:plan_code>/indicators/<str:code>/targets/", views.target_revise, name="target_revise"),
 ]

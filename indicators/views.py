@@ -1,22 +1,86 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
-from django.shortcuts import render
-from django.views.decorators.http import require_GET
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_http_methods
 
+from indicators.forms import TargetRevisionForm
+from indicators.models import Indicator, Target, TargetRevision
 from indicators.selectors import plan_tree
-from plans.access import plan_get_for_user
+from indicators.services import targets_revise
+from plans.access import plan_get_for_user, user_can_revise_targets
 from plans.models import Plan
+
+
+def _plan(user, code: str) -> Plan:
+    try:
+        return plan_get_for_user(user, code)
+    except Plan.DoesNotExist:
+        raise Http404 from None
 
 
 @require_GET
 def plan_structure(request, code: str):
     """The plan as the secretariat drew it: pillars, objectives, indicators
     with their targets, activities with their leads and planned quarters."""
-    try:
-        plan = plan_get_for_user(request.user, code)
-    except Plan.DoesNotExist:
-        raise Http404 from None
+    plan = _plan(request.user, code)
     return render(
         request,
         "indicators/plan_structure.html",
-        {"plan": plan, "pillars": plan_tree(plan=plan), "years": plan.years},
+        {
+            "plan": plan,
+            "pillars": plan_tree(plan=plan),
+            "years": plan.years,
+            "can_revise_targets": user_can_revise_targets(request.user),
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def target_revise(request, plan_code: str, code: str):
+    """Revise an indicator's targets after a review, with the review's name
+    and a rationale; the original targets and every earlier revision stay."""
+    if not user_can_revise_targets(request.user):
+        raise PermissionDenied
+    plan = _plan(request.user, plan_code)
+    try:
+        indicator = plan.indicators.select_related("lead").get(code=code)
+    except Indicator.DoesNotExist:
+        raise Http404 from None
+    targets = Target.objects.with_in_force().filter(indicator=indicator).order_by("year")
+    form = TargetRevisionForm(request.POST or None, targets=targets)
+    if request.method == "POST" and form.is_valid():
+        try:
+            revisions = targets_revise(
+                actor=request.user,
+                indicator=indicator,
+                values=form.new_values(),
+                review=form.cleaned_data["review"],
+                rationale=form.cleaned_data["rationale"],
+            )
+        except ValidationError as refusal:
+            for field, problems in refusal.message_dict.items():
+                form.add_error(None if field == "__all__" or field not in form.fields else field, problems)
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)s target of %(code)s revised. Scores are being recomputed against it.",
+                    "%(count)s targets of %(code)s revised. Scores are being recomputed against them.",
+                    len(revisions),
+                )
+                % {"count": len(revisions), "code": indicator.code},
+            )
+            return redirect(reverse("dashboards:indicator", args=[plan.code, indicator.code]))
+    history = (
+        TargetRevision.objects.filter(target__indicator=indicator)
+        .select_related("target", "revised_by")
+        .order_by("-revised_at", "-pk")
+    )
+    return render(
+        request,
+        "indicators/target_revise.html",
+        {"plan": plan, "indicator": indicator, "form": form, "history": history},
     )

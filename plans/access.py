@@ -31,6 +31,11 @@ def user_can_review(user) -> bool:
     return user_is_secretariat(user)
 
 
+def user_can_revise_targets(user) -> bool:
+    """May revise a plan's targets after a review (the mid-term review)."""
+    return user_is_admin(user)
+
+
 def user_can_edit_report(user, organisation: Organisation) -> bool:
     """May fill in, save and submit this organisation's quarterly report: its
     focal point, or the secretariat administrator on its behalf."""

@@ -363,8 +363,24 @@ def completeness_summary(overall) -> str:
 
 def indicator_figure(points, *, baseline: float, unit: str) -> dict:
     """An indicator in its own unit by quarter: actual and expected to date,
-    the year's target as a step, the baseline as a flat line."""
+    the year's target as a step (after a revision, the revised and the
+    original targets), the baseline as a flat line."""
     periods = [p.period for p in points]
+    revised = any(p.original_target is not None for p in points)
+    original = (
+        [
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": _("Original target (end of year)"),
+                "x": periods,
+                "y": [p.original_target for p in points],
+                "line": {"color": TARGET_COLOUR, "width": 1.5, "shape": "hv", "dash": "dashdot"},
+            }
+        ]
+        if revised
+        else []
+    )
     return figure(
         [
             {
@@ -387,11 +403,12 @@ def indicator_figure(points, *, baseline: float, unit: str) -> dict:
             {
                 "type": "scatter",
                 "mode": "lines",
-                "name": _("Target (end of year)"),
+                "name": _("Revised target (end of year)") if revised else _("Target (end of year)"),
                 "x": periods,
                 "y": [p.target for p in points],
                 "line": {"color": TARGET_COLOUR, "width": 2, "shape": "hv"},
             },
+            *original,
             {
                 "type": "scatter",
                 "mode": "lines",
@@ -413,7 +430,7 @@ def indicator_summary(points, *, baseline: float, unit: str) -> str:
     if not points:
         return ""
     last = points[-1]
-    return _(
+    summary = _(
         "in %(period)s: actual %(actual)s, expected %(expected)s, target %(target)s %(unit)s; "
         "baseline %(baseline)s"
     ) % {
@@ -424,6 +441,9 @@ def indicator_summary(points, *, baseline: float, unit: str) -> str:
         "unit": unit,
         "baseline": _number(baseline),
     }
+    if last.original_target is not None:
+        summary += _("; original target %(target)s") % {"target": _number(last.original_target)}
+    return summary
 
 
 def _number(value) -> str:

@@ -42,6 +42,7 @@ from indicators.models import (
     ReportEvent,
     ReportState,
     Target,
+    TargetRevision,
     activity_update_errors,
     cell_key,
     target_errors,
@@ -660,6 +661,7 @@ def demo_seed(*, scale: int = 1, reset_passwords: bool = False) -> SeedResult:
         dimensions_ensure(created=created)
         tree = plan_tree_ensure(plan=plan, organisations=organisations, scale=scale, created=created)
         figures_ensure(plan=plan, tree=tree, users=users, created=created)
+        target_revisions_ensure(tree=tree, admin=users[Role.SECRETARIAT_ADMIN], created=created)
         added = {label: count for label, count in created.items() if count}
         # A run that adds nothing leaves no trace, not even in the audit trail.
         if added:
@@ -950,6 +952,63 @@ def _indicators_ensure(plan, tree: DemoTree, objectives: dict, scale: int, creat
         created,
         "indicator_dimensions",
     )
+
+
+# The mid-term review of July 2026 revised two indicators' targets for the years left.
+MID_TERM_REVIEW = "Mid-term review 2026"
+MID_TERM_REVIEWED_AT = datetime.datetime(2026, 7, 15, 9, 0, tzinfo=datetime.UTC)
+TARGET_REVISIONS = (
+    (
+        "I2.4.1",
+        {2026: 120, 2027: 140, 2028: 150},
+        "Online scam compounds spread far faster than the plan assumed in 2023; the review asked "
+        "the police and the border and coastal provinces to inspect every site reported.",
+    ),
+    (
+        "I4.3.5",
+        {2026: 300, 2027: 310, 2028: 320},
+        "Two donor-funded training centres closed in 2025; the review set the targets to what the "
+        "remaining centres can take.",
+    ),
+)
+
+
+def target_revisions_ensure(*, tree: DemoTree, admin: User, created: Counter) -> None:
+    """The demo's mid-term review, in every copy of the plan: the revisions
+    missing are added; the original targets stay as they are."""
+    revisions = {code: (values, rationale) for code, values, rationale in TARGET_REVISIONS}
+    targets = {
+        (t.indicator_id, t.year): t
+        for t in Target.objects.filter(
+            indicator__in=[s.indicator for s in tree.indicators if s.row.code in revisions]
+        )
+    }
+    have = set(
+        TargetRevision.objects.filter(target__in=list(targets.values()), review=MID_TERM_REVIEW).values_list(
+            "target_id", flat=True
+        )
+    )
+    missing = []
+    for seeded in tree.indicators:
+        if seeded.row.code not in revisions:
+            continue
+        values, rationale = revisions[seeded.row.code]
+        for year, value in values.items():
+            target = targets[(seeded.indicator.pk, year)]
+            assert not target_errors(seeded.indicator, year, Decimal(value)), (seeded.row.code, year)
+            if target.pk not in have:
+                missing.append(
+                    TargetRevision(
+                        target=target,
+                        value=Decimal(value),
+                        review=MID_TERM_REVIEW,
+                        rationale=rationale,
+                        revised_at=MID_TERM_REVIEWED_AT,
+                        revised_by=admin,
+                    )
+                )
+    TargetRevision.objects.bulk_create(missing, batch_size=BATCH)
+    created["target_revisions"] += len(missing)
 
 
 def _activities_ensure(plan, tree: DemoTree, objectives: dict, scale: int, created: Counter) -> None:

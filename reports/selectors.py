@@ -2,7 +2,7 @@
 the stored snapshots shaped for pages and the API."""
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, time, timedelta
 
 from django.core.cache import cache
@@ -22,6 +22,7 @@ from indicators.models import (
     ReportEvent,
     ReportState,
     Target,
+    TargetRevision,
     cell_categories,
 )
 from indicators.selectors import plan_expected_reporters
@@ -93,8 +94,11 @@ def plan_scoring_inputs(*, plan: Plan) -> PlanInputs:
 
 def indicator_leaves(plan: Plan) -> list[Leaf]:
     targets = defaultdict(dict)
-    for indicator_id, year, value in Target.objects.filter(indicator__plan=plan).values_list(
-        "indicator_id", "year", "value"
+    # Scores are measured against the targets in force: revised where a review revised them.
+    for indicator_id, year, value in (
+        Target.objects.with_in_force()
+        .filter(indicator__plan=plan)
+        .values_list("indicator_id", "year", "in_force")
     ):
         targets[indicator_id][year] = float(value)
     contributors = defaultdict(set)
@@ -156,11 +160,26 @@ def approved_indicator_values(plan: Plan, indicators: dict[int, dict]) -> dict[i
     ).values_list("indicator_id", "report__period__index", "report__organisation_id", "value")
     for indicator_id, index, organisation_id, value in rows:
         indicator = indicators[indicator_id]
-        if indicator["aggregation"] == scoring.SUM:
-            values[indicator_id][index] = values[indicator_id].get(index, 0.0) + float(value)
-        elif organisation_id == indicator["lead_id"]:
-            values[indicator_id][index] = float(value)
+        value_count(
+            values[indicator_id],
+            indicator["aggregation"],
+            indicator["lead_id"],
+            index,
+            organisation_id,
+            value,
+        )
     return values
+
+
+def value_count(
+    values: dict[int, float], aggregation: str, lead_id: int, index: int, organisation_id: int, value
+):
+    """Count one organisation's approved value into ``V_p``: a flow adds every
+    organisation's; a level is the lead organisation's alone."""
+    if aggregation == scoring.SUM:
+        values[index] = values.get(index, 0.0) + float(value)
+    elif organisation_id == lead_id:
+        values[index] = float(value)
 
 
 def activity_leaves(plan: Plan) -> list[Leaf]:
@@ -666,6 +685,21 @@ class IndicatorPoint:
     expected: float | None
     target: float | None  # the target to reach by the end of the period's year
     status: str | None
+    original_target: float | None = None  # the same, by the targets adopted with the plan
+
+
+@dataclass(frozen=True)
+class TargetYear:
+    """A year's target: as adopted with the plan, and as in force after revisions."""
+
+    year: int
+    original: float
+    in_force: float
+    revisions: list  # TargetRevision rows, oldest first
+
+    @property
+    def revised(self) -> bool:
+        return bool(self.revisions)
 
 
 @dataclass(frozen=True)
@@ -721,7 +755,10 @@ class IndicatorPage:
     indicator: Indicator
     score: ScoreRow
     contributors: list[Organisation]
-    targets: list[tuple[int, float]]
+    targets: list[TargetYear]
+    # "revised": the stored scores, against the targets in force; "original":
+    # computed here against the targets adopted with the plan.
+    basis: str
     points: list[IndicatorPoint]
     value_periods: list[str]
     by_organisation: list[OrganisationSeries]
@@ -743,19 +780,31 @@ def _target_to_date(aggregation: str, targets: dict[int, float], year: int) -> f
     return targets[year]
 
 
-def indicator_dashboard(*, plan: Plan, code: str, period: ReportingPeriod, user) -> IndicatorPage:
+BASIS_REVISED, BASIS_ORIGINAL = "revised", "original"
+
+
+def indicator_dashboard(
+    *, plan: Plan, code: str, period: ReportingPeriod, user, basis: str = BASIS_REVISED
+) -> IndicatorPage:
     """An indicator's history up to the period: actual, expected and target;
     approved values by organisation and by disaggregation category; each
-    approved value with its report's history. Indicator.DoesNotExist for an
-    unknown code. Ten queries.
+    approved value with its report's history; its targets, original and
+    revised. Indicator.DoesNotExist for an unknown code. Eleven queries.
+
+    With ``basis="original"`` and revised targets, the scores are worked out
+    here by the scoring rule against the original targets (one indicator: no
+    stored snapshot is needed); otherwise they are the stored ones.
 
     Review comments are shown to the secretariat and to the organisation whose
     report it was: a reviewer's comment may quote figures that were never approved.
     """
     indicator = plan.indicators.select_related("lead", "objective__pillar").get(code=code)
     contributors = list(indicator.contributors.order_by("code"))
-    targets = dict(indicator.targets.order_by("year").values_list("year", "value"))
-    targets = {year: float(value) for year, value in targets.items()}
+    target_years = indicator_targets(indicator)
+    targets = {t.year: t.in_force for t in target_years}
+    originals = {t.year: t.original for t in target_years}
+    revised = any(t.revised for t in target_years)
+    basis = BASIS_ORIGINAL if basis == BASIS_ORIGINAL and revised else BASIS_REVISED
     dimensions = list(
         indicator.disaggregation.order_by("code").prefetch_related(
             Prefetch("categories", queryset=Category.objects.order_by("position", "code"))
@@ -775,6 +824,7 @@ def indicator_dashboard(*, plan: Plan, code: str, period: ReportingPeriod, user)
             expected=snapshots[p.pk]["expected_value"] if p.pk in snapshots else None,
             target=_target_to_date(indicator.aggregation, targets, p.year),
             status=snapshots[p.pk]["status"] if p.pk in snapshots else None,
+            original_target=_target_to_date(indicator.aggregation, originals, p.year) if revised else None,
         )
         for p in periods
     ]
@@ -874,23 +924,99 @@ def indicator_dashboard(*, plan: Plan, code: str, period: ReportingPeriod, user)
         )
         for d in dimensions
     ]
+    score = _score_row(
+        "indicator", indicator, snapshots.get(period.pk), lead=indicator.lead.code, unit=indicator.unit
+    )
+    if basis == BASIS_ORIGINAL:
+        score, points = _scores_against_original(plan, indicator, periods, originals, values, score, points)
     return IndicatorPage(
         indicator=indicator,
-        score=_score_row(
-            "indicator",
-            indicator,
-            snapshots.get(period.pk),
-            lead=indicator.lead.code,
-            unit=indicator.unit,
-        ),
+        score=score,
         contributors=contributors,
-        targets=sorted(targets.items()),
+        targets=target_years,
+        basis=basis,
         points=points,
         value_periods=[code for _index, code in value_periods],
         by_organisation=list(by_org.values()),
         by_category=by_category if counted else [],
         values=rows,
     )
+
+
+def indicator_targets(indicator: Indicator) -> list[TargetYear]:
+    """The indicator's targets by year, each with its revisions: one query,
+    and one more where a target was revised."""
+    targets = list(indicator.targets.with_in_force().order_by("year"))
+    revisions = defaultdict(list)
+    if any(target.revised for target in targets):
+        for revision in TargetRevision.objects.filter(target__indicator=indicator).select_related(
+            "revised_by"
+        ):
+            revisions[revision.target_id].append(revision)
+    return [
+        TargetYear(
+            year=target.year,
+            original=float(target.value),
+            in_force=float(target.in_force),
+            revisions=revisions[target.pk],
+        )
+        for target in targets
+    ]
+
+
+def _scores_against_original(plan, indicator, periods, originals, values, score, points):
+    """The headline score and the points by the scoring rule against the
+    targets adopted with the plan, from the approved values already read."""
+    years = range(plan.start_year, plan.end_year + 1)
+    if not all(year in originals for year in years):
+        return score, points
+    by_period: dict[int, float] = {}
+    for v in values:
+        value_count(
+            by_period,
+            indicator.aggregation,
+            indicator.lead_id,
+            v.report.period.index,
+            v.report.organisation_id,
+            v.value,
+        )
+    given = scoring.IndicatorInput(
+        measure=indicator.measure,
+        aggregation=indicator.aggregation,
+        direction=indicator.direction,
+        frequency=indicator.frequency,
+        baseline=float(indicator.baseline),
+        targets=originals,
+        values=by_period,
+    )
+    plan_years, thresholds = scoring.PlanYears(plan.start_year, plan.end_year), plan_thresholds(plan)
+    scored = {
+        p.code: scoring.indicator_score(
+            given, scoring.PeriodRef(p.year, p.quarter, p.index), plan_years=plan_years, thresholds=thresholds
+        )
+        for p in periods
+    }
+    points = [
+        replace(
+            point,
+            actual=scored[point.period].actual,
+            expected=scored[point.period].expected_value,
+            status=scored[point.period].status,
+        )
+        for point in points
+    ]
+    last = scored[periods[-1].code]
+    score = replace(
+        score,
+        status=last.status,
+        progress=last.progress,
+        achieved=last.achieved,
+        expected=last.expected,
+        coverage=last.coverage,
+        actual_value=last.actual,
+        expected_value=last.expected_value,
+    )
+    return score, points
 
 
 # --- The organisation scorecard -------------------------------------------------------

@@ -11,7 +11,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from plans.access import organisations_for_user, plan_get_for_user, plans_for_user, user_is_secretariat
+from plans.access import (
+    organisations_for_user,
+    plan_get_for_user,
+    plans_for_user,
+    user_can_revise_targets,
+    user_is_secretariat,
+)
 from reports import charts
 from reports import selectors as s
 
@@ -193,16 +199,23 @@ def indicator(request, plan_code: str, code: str):
     reader = (
         "secretariat" if user_is_secretariat(request.user) else f"organisation-{request.user.organisation_id}"
     )
+    # Progress against the revised targets (the stored scores) or the original ones.
+    basis = s.BASIS_ORIGINAL if request.GET.get("targets") == s.BASIS_ORIGINAL else s.BASIS_REVISED
     page = _page(
         lambda: s.scores_cached(
             plan=plan,
-            parts=("indicator", code, period.pk, reader),
-            read=lambda: s.indicator_dashboard(plan=plan, code=code, period=period, user=request.user),
+            parts=("indicator", code, period.pk, reader, basis),
+            read=lambda: s.indicator_dashboard(
+                plan=plan, code=code, period=period, user=request.user, basis=basis
+            ),
         )
     )
     baseline, unit = float(page.indicator.baseline), page.indicator.unit
     context.update(
         page=page,
+        revised=any(t.revised for t in page.targets),
+        can_revise_targets=user_can_revise_targets(request.user),
+        keep_params=[("targets", page.basis)] if page.basis == s.BASIS_ORIGINAL else [],
         charts={
             "trend": _chart(
                 "chart-indicator",

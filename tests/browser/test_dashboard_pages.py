@@ -19,6 +19,10 @@ PAGES = [
     f"/dashboards/{PLAN}/pillars/P4/?period=2026-Q2",
     f"/dashboards/{PLAN}/objectives/O4.1/?period=2026-Q2",
     f"/dashboards/{PLAN}/indicators/I4.1.1/?period=2026-Q2",
+    # Targets revised by the demo's mid-term review, against either set of targets.
+    f"/dashboards/{PLAN}/indicators/I2.4.1/?period=2026-Q2",
+    f"/dashboards/{PLAN}/indicators/I2.4.1/?period=2026-Q2&targets=original",
+    f"/plans/{PLAN}/indicators/I2.4.1/targets/",
     f"/dashboards/{PLAN}/organisations/MOI/?period=2026-Q2",
     f"/dashboards/{PLAN}/justice-chain/?period=2026-Q2",
     "/review/",
@@ -81,3 +85,28 @@ def test_a_phone_sized_screen_shows_the_plan_overview(browser, live_server, demo
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 390
     context.close()
+
+
+def test_the_administrator_revises_a_target_and_sees_both_on_the_dashboard(page, demo):
+    sign_in(page, "admin", PASSWORD)
+    page.goto(f"/dashboards/{PLAN}/indicators/I4.1.1/?period=2026-Q2")
+    page.get_by_role("link", name="Revise targets").click()
+
+    page.get_by_label("2027").fill("1500")
+    page.get_by_label("Review", exact=True).fill("Mid-term review 2026")
+    page.get_by_role("button", name="Revise targets").click()
+    # No rationale: the form says so next to the field, and keeps what was typed.
+    rationale = page.get_by_label("Rationale")
+    assert "This field is required." in page.locator("#id_rationale-error").inner_text()
+    assert page.get_by_label("2027").input_value() == "1500"
+
+    rationale.fill("More victims identified at the border than the plan assumed.")
+    page.get_by_role("button", name="Revise targets").click()
+    page.wait_for_url(f"**/dashboards/{PLAN}/indicators/I4.1.1/")
+    assert "1 target of I4.1.1 revised" in page.content()
+    targets = page.get_by_role("table", name="Targets by year")
+    assert "Original" in targets.inner_text() and "1,500" in targets.inner_text()
+
+    page.get_by_role("link", name="original targets").click()
+    page.wait_for_url("**targets=original**")
+    assert "Worked out for this page by the scoring rule" in page.content()

@@ -282,6 +282,27 @@ def test_every_bad_row_is_reported_and_nothing_is_written(tmp_path, admin_user):
     assert tree_rows() == before
 
 
+def test_contributors_on_a_latest_value_are_refused_on_their_cell(tmp_path, admin_user):
+    sheets = plan_sheets()
+    sheets["indicators"][2] = indicator_row(
+        "I2",
+        "O2",
+        "Cases convicted",
+        "PERCENT",
+        "LATEST",
+        lead="MOJ",
+        unit="%",
+        baseline=40,
+        contributors="MOI",
+    )
+
+    result = plan_workbook_import(actor=admin_user, path_or_file=write_workbook(tmp_path / "p.xlsx", sheets))
+
+    assert error_places(result) == {("indicators", 3, "contributors")}
+    assert "Only indicators that add up over time (SUM)" in result.errors[0].message
+    assert Plan.objects.count() == 0
+
+
 def test_a_bad_yes_no_is_reported_on_its_cell(tmp_path, admin_user):
     sheets = plan_sheets()
     sheets["plan"][1][7] = "maybe"

@@ -9,6 +9,7 @@ from tests.factories import (
     ActivityFactory,
     IndicatorFactory,
     ObjectiveFactory,
+    OrganisationFactory,
     PillarFactory,
     PlanFactory,
 )
@@ -205,3 +206,44 @@ class TestAdministration:
         assert response.status_code == 200
         assert "Targets are set only for the plan&#x27;s years (2024–2028)." in response.content.decode()
         assert indicator.targets.count() == 1
+
+    @pytest.mark.parametrize(("aggregation", "refused"), [("LATEST", True), ("SUM", False)])
+    def test_admin_refuses_contributors_on_a_latest_value_next_to_the_field(
+        self, client, admin_user, aggregation, refused
+    ):
+        indicator = IndicatorFactory()
+        contributor = OrganisationFactory(code="MOJ")
+        client.force_login(admin_user)
+        response = client.post(
+            f"/admin/indicators/indicator/{indicator.pk}/change/",
+            {
+                "plan": indicator.plan_id,
+                "objective": indicator.objective_id,
+                "code": indicator.code,
+                "name": indicator.name,
+                "name_km": "",
+                "position": 0,
+                "weight": "1",
+                "measure": "NUMBER",
+                "aggregation": aggregation,
+                "direction": "INCREASE",
+                "frequency": "QUARTERLY",
+                "unit": "",
+                "baseline": "0",
+                "baseline_year": "",
+                "lead": indicator.lead_id,
+                "contributors": [contributor.pk],
+                "targets-TOTAL_FORMS": 0,
+                "targets-INITIAL_FORMS": 0,
+            },
+        )
+        indicator.refresh_from_db()
+        if refused:
+            assert response.status_code == 200
+            assert "Only indicators that add up over time (SUM) have contributing organisations" in (
+                response.content.decode()
+            )
+            assert (indicator.aggregation, indicator.contributors.count()) == ("SUM", 0)
+        else:
+            assert response.status_code == 302
+            assert list(indicator.contributors.all()) == [contributor]

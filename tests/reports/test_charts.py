@@ -143,6 +143,33 @@ def test_indicator_chart_has_actual_expected_target_steps_and_a_flat_baseline():
     )
 
 
+def test_after_a_revision_the_chart_draws_the_revised_and_the_original_targets():
+    points = [
+        IndicatorPoint(
+            "2025-Q4", actual=150.0, expected=200.0, target=200.0, status="AT_RISK", original_target=200.0
+        ),
+        IndicatorPoint(
+            "2026-Q1", actual=190.0, expected=237.5, target=350.0, status="AT_RISK", original_target=300.0
+        ),
+    ]
+    figure = charts.indicator_figure(points, baseline=0.0, unit="sites")
+
+    names = [t["name"] for t in figure["data"]]
+    assert names == [
+        "Actual",
+        "Expected",
+        "Revised target (end of year)",
+        "Original target (end of year)",
+        "Baseline",
+    ]
+    assert trace(figure, "Revised target (end of year)")["y"] == [200.0, 350.0]
+    assert trace(figure, "Original target (end of year)")["y"] == [200.0, 300.0]
+    assert trace(figure, "Original target (end of year)")["line"]["dash"] == "dashdot"
+    assert charts.indicator_summary(points, baseline=0.0, unit="sites") == (
+        "in 2026-Q1: actual 190, expected 237.5, target 350 sites; baseline 0; original target 300"
+    )
+
+
 def test_values_by_organisation_are_stacked_one_trace_per_organisation():
     series = [
         OrganisationSeries("MOI", "Interior", [20.0, None]),

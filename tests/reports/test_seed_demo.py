@@ -31,12 +31,13 @@ from indicators.models import (
     QuarterlyReport,
     ReportEvent,
     ReportState,
+    Target,
     activity_update_errors,
     cell_categories,
     value_errors,
 )
 from plans.models import AuditEvent, Organisation, OrganisationKind, Plan, Role, User, normalise_text
-from reports.demo import MISSED_QUARTERS, PLAN_CODE
+from reports.demo import MISSED_QUARTERS, PLAN_CODE, TARGET_REVISIONS
 from strategies.models import Activity
 
 pytestmark = pytest.mark.django_db
@@ -116,6 +117,18 @@ def test_the_plan_has_four_pillars_and_enough_objectives_indicators_and_activiti
     assert plan.indicators.count() >= 40
     assert plan.activities.count() >= 40
     assert all(pillar.name_km for pillar in plan.pillars.all())
+
+
+def test_the_mid_term_review_revised_some_targets_and_the_originals_stay(plan):
+    revised = Target.objects.with_in_force().filter(indicator__plan=plan, revised=True)
+
+    assert revised.count() == sum(len(values) for _code, values, _why in TARGET_REVISIONS)
+    for target in revised:
+        assert target.in_force != target.value
+        [revision] = target.revisions.all()
+        assert revision.review == "Mid-term review 2026"
+        assert revision.rationale and revision.revised_by.username == "admin"
+        assert target.year >= 2026, "a review revises the years still ahead"
 
 
 def test_every_allowed_kind_of_indicator_is_in_the_plan(plan):
