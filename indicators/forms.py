@@ -27,7 +27,7 @@ from indicators.models import (
     QuarterlyReport,
     cell_key,
 )
-from indicators.selectors import ReportContents
+from indicators.selectors import GapToExplain, ReportContents
 from indicators.services import (
     ActivityLine,
     IndicatorLine,
@@ -115,6 +115,9 @@ class IndicatorBlock:
     previous: Decimal | None
     target: Decimal | None
     files: list[Evidence]
+    # Set when the indicator was at risk or off track in the previous period:
+    # the gap reason and corrective action are then needed to submit.
+    gap: GapToExplain | None = None
     grid: Grid | None = None
     value: forms.BoundField | None = None
     note: forms.BoundField | None = None
@@ -238,6 +241,11 @@ class ReportForm(forms.Form):
         self.fields[key("note")] = text_field(_("%(code)s: note") % {"code": name})
         self.fields[key("gap_reason")] = text_field(_("%(code)s: reason for the gap") % {"code": name})
         self.fields[key("corrective_action")] = text_field(_("%(code)s: corrective action") % {"code": name})
+        if indicator.pk in self.contents.to_explain:
+            # Needed to submit, not to save a draft: told to screen readers, not
+            # enforced by the browser.
+            for part in ("gap_reason", "corrective_action"):
+                self.fields[key(part)].widget.attrs["aria-required"] = "true"
         evidence = EvidenceFilesField(label=_("%(code)s: evidence files") % {"code": name}, required=False)
         evidence.widget.attrs.update({"class": "form-control", "accept": ",".join(settings.EVIDENCE_TYPES)})
         self.fields[key("evidence")] = evidence
@@ -448,6 +456,7 @@ def indicator_block(
         previous=contents.previous.get(indicator.pk),
         target=contents.targets.get(indicator.pk),
         files=contents.evidence.get(indicator.pk, []),
+        gap=contents.to_explain.get(indicator.pk),
     )
     dimensions, rows = form.grids[indicator.pk] if form is not None else indicator_grid_keys(indicator)
     saved_cells = {cell.cell: cell.value for cell in saved.cells.all()} if saved else {}

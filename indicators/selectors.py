@@ -92,16 +92,23 @@ def reports_for_user(user) -> QuerySet[QuarterlyReport]:
     return reports.filter(state=ReportState.APPROVED)
 
 
-def report_expected_indicators(report: QuarterlyReport) -> dict[int, Indicator]:
+def report_indicators(report: QuarterlyReport) -> QuerySet[Indicator]:
     """The indicators the organisation reports for the period: those it leads,
     and the SUM indicators it contributes to; ANNUAL ones in Q4 only."""
     period = report.period
+    indicators = Indicator.objects.filter(plan_id=period.plan_id).filter(
+        Q(lead_id=report.organisation_id)
+        | Q(contributors=report.organisation_id, aggregation=Aggregation.SUM)
+    )
+    if period.quarter != 4:
+        indicators = indicators.exclude(frequency=Frequency.ANNUAL)
+    return indicators
+
+
+def report_expected_indicators(report: QuarterlyReport) -> dict[int, Indicator]:
+    """report_indicators() in the plan's order, with what the form needs."""
     indicators = (
-        Indicator.objects.filter(plan_id=period.plan_id)
-        .filter(
-            Q(lead_id=report.organisation_id)
-            | Q(contributors=report.organisation_id, aggregation=Aggregation.SUM)
-        )
+        report_indicators(report)
         .select_related("objective__pillar")
         .prefetch_related(
             Prefetch("disaggregation", queryset=Dimension.objects.prefetch_related("categories"))
@@ -116,8 +123,6 @@ def report_expected_indicators(report: QuarterlyReport) -> dict[int, Indicator]:
             "code",
         )
     )
-    if period.quarter != 4:
-        indicators = indicators.exclude(frequency=Frequency.ANNUAL)
     return {indicator.pk: indicator for indicator in indicators}
 
 
@@ -163,6 +168,48 @@ def previous_approved_values(report: QuarterlyReport) -> dict[int, Decimal]:
     )
     # Ordered by period: the last one written for an indicator is its latest.
     return dict(rows)
+
+
+# "Explain the gap": the stored statuses (reports.models.Status) that call for a
+# reason and a corrective action in the next report, as said in a sentence.
+GAP_STATUSES = {"AT_RISK": _("at risk"), "OFF_TRACK": _("off track")}
+
+
+@dataclass(frozen=True)
+class GapToExplain:
+    """An indicator's status in the period before the report's, which its lead
+    must explain in this report."""
+
+    status: str  # a key of GAP_STATUSES
+    period_code: str  # the previous period, e.g. "2026-Q2"
+
+    @property
+    def status_words(self) -> str:
+        return str(GAP_STATUSES[self.status])
+
+
+def indicators_to_explain(report: QuarterlyReport) -> dict[int, GapToExplain]:
+    """The indicators of the report that its organisation leads and whose
+    stored score at the plan's previous period is AT_RISK or OFF_TRACK, by id.
+    Contributors explain nothing: the dashboards show the lead's reason. None
+    in a plan's first period, or before the scores are computed. One query."""
+    period = report.period
+    if period.index <= 1:
+        return {}
+    # Scores live in the reports app, above this one (plans ← strategies ←
+    # indicators ← reports): read them here, at call time, rather than make the
+    # indicators app import reports when it loads. Only this read crosses up.
+    from reports.models import NodeType, ScoreSnapshot
+
+    rows = ScoreSnapshot.objects.filter(
+        plan_id=period.plan_id,
+        period__plan_id=period.plan_id,
+        period__index=period.index - 1,
+        node_type=NodeType.INDICATOR,
+        status__in=list(GAP_STATUSES),
+        node_id__in=report_indicators(report).filter(lead_id=report.organisation_id).values("pk"),
+    ).values_list("node_id", "status", "period__code")
+    return {node_id: GapToExplain(status, code) for node_id, status, code in rows}
 
 
 # --- The focal point's report pages ------------------------------------------------
@@ -280,11 +327,14 @@ class ReportContents:
     previous: dict[int, Decimal]  # last approved value, by indicator id
     targets: dict[int, Decimal]  # the target for the period's year, by indicator id
     evidence: dict[int | None, list[Evidence]]  # by indicator id
+    # Indicators whose gap must be explained in this report (indicators_to_explain).
+    to_explain: dict[int, GapToExplain] = field(default_factory=dict)
 
 
 def report_contents(report: QuarterlyReport, *, indicator_ids) -> ReportContents:
-    """What is saved in the report, the last approved values and this year's
-    targets: six queries whatever the number of indicators."""
+    """What is saved in the report, the last approved values, this year's
+    targets and the gaps to explain: seven queries whatever the number of
+    indicators (six in a plan's first period)."""
     values = {
         value.indicator_id: value
         for value in report.indicator_values.prefetch_related(
@@ -306,6 +356,7 @@ def report_contents(report: QuarterlyReport, *, indicator_ids) -> ReportContents
         previous=previous_approved_values(report),
         targets=targets,
         evidence=evidence,
+        to_explain=indicators_to_explain(report),
     )
 
 

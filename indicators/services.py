@@ -44,6 +44,8 @@ from indicators.models import (
     value_errors,
 )
 from indicators.selectors import (
+    GapToExplain,
+    indicators_to_explain,
     previous_approved_values,
     report_expected_activities,
     report_expected_indicators,
@@ -323,10 +325,11 @@ def activity_update_write(*, actor, report: QuarterlyReport, line: ActivityLine)
 
 def submission_errors(report: QuarterlyReport) -> dict:
     """What stops a report from being submitted: a missing figure or update,
-    or an unusual figure without a note."""
+    an unusual figure without a note, or a gap left unexplained."""
     errors = {}
     values = {v.indicator_id: v for v in report.indicator_values.all()}
     previous = previous_approved_values(report)
+    to_explain = indicators_to_explain(report)
     for indicator in report_expected_indicators(report).values():
         value = values.get(indicator.pk)
         if value is None:
@@ -339,12 +342,30 @@ def submission_errors(report: QuarterlyReport) -> dict:
                 )
                 % {"previous": plain_number(previous[indicator.pk])}
             ]
+        if indicator.pk in to_explain:
+            errors.update(gap_errors(indicator, value, to_explain[indicator.pk]))
     updates = {u.activity_id for u in report.activity_updates.all()}
     for activity in report_expected_activities(report).values():
         if activity.pk not in updates:
             errors[line_field("activity", activity.pk, "status")] = [
                 _("Give this activity's status before submitting.")
             ]
+    return errors
+
+
+def gap_errors(indicator: Indicator, value: IndicatorValue | None, gap: GapToExplain) -> dict:
+    """Explain the gap: the lead of an indicator that was at risk or off track
+    in the previous period says why, and what is being done about it."""
+    said = {"status": gap.status_words, "code": indicator.code, "period": gap.period_code}
+    errors = {}
+    if value is None or not value.gap_reason.strip():
+        errors[line_field("indicator", indicator.pk, "gap_reason")] = [
+            _("%(code)s was %(status)s in %(period)s: say why it fell short.") % said
+        ]
+    if value is None or not value.corrective_action.strip():
+        errors[line_field("indicator", indicator.pk, "corrective_action")] = [
+            _("%(code)s was %(status)s in %(period)s: say what is being done about it.") % said
+        ]
     return errors
 
 
@@ -688,6 +709,9 @@ def report_import(
             details={"indicators": len(indicator_lines), "activities": len(activity_lines)},
         )
     if approve:
+        # Not submission_errors(): these are past figures the secretariat already
+        # approved, and a values file holds no gap reasons ("Explain the gap" is
+        # asked of the focal point who submits, docs/reporting.md).
         now = timezone.now()
         report = transition(
             actor=actor,

@@ -556,7 +556,7 @@ def grow(plan, ministry, n):
 # The form: session, user, plan, organisation, period, report; expected indicators,
 # their dimensions, their categories; expected activities; saved values, their
 # cells, activity updates, this year's targets, evidence files, last approved
-# values; the user's organisation (navigation bar); the history.
+# values, the gaps to explain (the previous quarter's scores); the history.
 FORM_QUERIES = 18
 # My reports: session, user, the user's organisation, plans, reports, periods.
 MY_REPORTS_QUERIES = 6
