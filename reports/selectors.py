@@ -763,7 +763,8 @@ class IndicatorPage:
     value_periods: list[str]
     by_organisation: list[OrganisationSeries]
     by_category: list[DimensionBreakdown]
-    values: list[ValueRow]
+    values: list[ValueRow]  # the newest, with their history (see values_total)
+    values_total: int  # approved values to date, listed or not
 
 
 def _person(user) -> str:
@@ -784,12 +785,19 @@ BASIS_REVISED, BASIS_ORIGINAL = "revised", "original"
 
 
 def indicator_dashboard(
-    *, plan: Plan, code: str, period: ReportingPeriod, user, basis: str = BASIS_REVISED
+    *,
+    plan: Plan,
+    code: str,
+    period: ReportingPeriod,
+    user,
+    basis: str = BASIS_REVISED,
+    values_limit: int | None = None,
 ) -> IndicatorPage:
     """An indicator's history up to the period: actual, expected and target;
-    approved values by organisation and by disaggregation category; each
-    approved value with its report's history; its targets, original and
-    revised. Indicator.DoesNotExist for an unknown code. Eleven queries.
+    approved values by organisation and by disaggregation category; the
+    newest ``values_limit`` approved values (None: all) with their report's
+    history; its targets, original and revised. Indicator.DoesNotExist for an
+    unknown code. Eleven queries.
 
     With ``basis="original"`` and revised targets, the scores are worked out
     here by the scoring rule against the original targets (one indicator: no
@@ -840,14 +848,11 @@ def indicator_dashboard(
         )
         .order_by("-report__period__index", "report__organisation__code")
     )
+    # Values are newest first: the rows listed with their history are the newest.
+    listed = values if values_limit is None else values[:values_limit]
     events = defaultdict(list)
     for event in (
-        ReportEvent.objects.filter(
-            report__indicator_values__indicator=indicator,
-            report__state=ReportState.APPROVED,
-            report__period__plan=plan,
-            report__period__index__lte=period.index,
-        )
+        ReportEvent.objects.filter(report_id__in=[v.report_id for v in listed])
         .select_related("actor")
         .order_by("at", "id")
     ):
@@ -888,7 +893,7 @@ def indicator_dashboard(
                 for e in events[v.report_id]
             ],
         )
-        for v in values
+        for v in listed
     ]
     # By organisation: the periods that have an approved value, oldest first.
     value_periods = sorted({(v.report.period.index, v.report.period.code) for v in values})
@@ -940,6 +945,7 @@ def indicator_dashboard(
         by_organisation=list(by_org.values()),
         by_category=by_category if counted else [],
         values=rows,
+        values_total=len(values),
     )
 
 

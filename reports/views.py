@@ -26,6 +26,10 @@ from reports import selectors as s
 ATTENTION_SHOWN = 15
 # ... and this many organisations whose report is missing.
 MISSING_SHOWN = 20
+# The indicator page lists this many approved values with their history, newest
+# first; "show all" lists every one (an indicator every province reports on has
+# hundreds).
+VALUES_SHOWN = 30
 
 
 def _plan(user, code: str):
@@ -201,36 +205,52 @@ def indicator(request, plan_code: str, code: str):
     )
     # Progress against the revised targets (the stored scores) or the original ones.
     basis = s.BASIS_ORIGINAL if request.GET.get("targets") == s.BASIS_ORIGINAL else s.BASIS_REVISED
+    every_value = request.GET.get("values") == "all"
     page = _page(
         lambda: s.scores_cached(
             plan=plan,
-            parts=("indicator", code, period.pk, reader, basis),
+            parts=("indicator", code, period.pk, reader, basis, every_value),
             read=lambda: s.indicator_dashboard(
-                plan=plan, code=code, period=period, user=request.user, basis=basis
+                plan=plan,
+                code=code,
+                period=period,
+                user=request.user,
+                basis=basis,
+                values_limit=None if every_value else VALUES_SHOWN,
             ),
         )
     )
     baseline, unit = float(page.indicator.baseline), page.indicator.unit
+    can_revise = user_can_revise_targets(request.user)
+    # The page is drawn from the reads above only: kept as HTML under the same
+    # key (None: scores never computed, rendered every time).
+    kept_key = s.scores_cache_key(
+        plan=plan, parts=("indicator-html", code, period.pk, reader, basis, every_value, can_revise)
+    )
     context.update(
         page=page,
+        values_more=page.values_total - len(page.values),
         revised=any(t.revised for t in page.targets),
-        can_revise_targets=user_can_revise_targets(request.user),
+        can_revise_targets=can_revise,
         keep_params=[("targets", page.basis)] if page.basis == s.BASIS_ORIGINAL else [],
+        kept_key=kept_key,
+        kept_seconds=s.SCORES_CACHE_SECONDS if kept_key else 0,
+        # Callables, which the template calls: built only when the page is not kept.
         charts={
-            "trend": _chart(
+            "trend": lambda: _chart(
                 "chart-indicator",
                 _("Actual, expected and target by quarter"),
                 charts.indicator_figure(page.points, baseline=baseline, unit=unit),
                 charts.indicator_summary(page.points, baseline=baseline, unit=unit),
             ),
-            "organisations": _chart(
+            "organisations": lambda: _chart(
                 "chart-organisations",
                 _("Approved values by organisation"),
                 charts.organisation_values_figure(page.value_periods, page.by_organisation),
                 charts.organisation_values_summary(page.value_periods, page.by_organisation),
             ),
         },
-        category_charts=[
+        category_charts=lambda: [
             (
                 breakdown,
                 _chart(

@@ -60,7 +60,12 @@ def num(value) -> str:
         return "—"
     if isinstance(value, str):
         return value
-    value = round(float(value), 2)
+    return _figure(round(float(value), 2), get_language())
+
+
+# As with percentages: an indicator page shows hundreds of figures, many alike.
+@lru_cache(maxsize=4096)
+def _figure(value: float, language: str | None) -> str:
     decimals = next(d for d in (0, 1, 2) if round(value, d) == value)
     return number_format(value, decimal_pos=decimals, force_grouping=True)
 

@@ -335,3 +335,22 @@ def test_the_plan_structure_shows_revised_targets_with_their_originals(
 
     client.force_login(admin_user)
     assert PAGE in client.get("/plans/NSP/").content.decode()
+
+
+def test_the_revise_link_shows_to_the_administrator_only_though_the_page_is_kept(
+    client, indicator, admin_user, reviewer
+):
+    # Both are the secretariat, who read the same figures; only one may revise.
+    for who, shown in ((admin_user, True), (reviewer, False), (admin_user, True)):
+        client.force_login(who)
+        assert (PAGE in client.get(DASHBOARD).content.decode()) is shown, who.username
+
+
+def test_a_revision_shows_at_once_on_the_kept_indicator_page(client, indicator, admin_user, reviewer):
+    client.force_login(reviewer)
+    assert "Original target (end of year)" not in client.get(DASHBOARD).content.decode()
+
+    revise(indicator, admin_user, {2024: 200})
+
+    content = client.get(DASHBOARD).content.decode()
+    assert "Original target (end of year)" in content and WHY in content

@@ -608,6 +608,22 @@ def test_the_indicator_page_shows_a_figure_as_soon_as_it_is_approved(
     assert "987,654" in client.get(url).content.decode()
 
 
+def test_the_indicator_page_lists_the_newest_values_and_offers_them_all(client, plan, partner, monkeypatch):
+    monkeypatch.setattr("reports.views.VALUES_SHOWN", 3)
+    client.force_login(partner)
+    url = "/dashboards/NSP/indicators/I1.1.1/?period=2024-Q4"
+
+    response = client.get(url)
+
+    listed = [(v.period, v.organisation_code) for v in response.context["page"].values]
+    assert listed == [("2024-Q4", "MOI"), ("2024-Q4", "MOJ"), ("2024-Q3", "MOI")], "newest first"
+    assert response.context["page"].values_total == 8
+    assert "Show all 8 approved values" in response.content.decode()
+    everything = client.get(url + "&values=all")
+    assert len(everything.context["page"].values) == 8
+    assert "Show all" not in everything.content.decode()
+
+
 def test_the_scorecard_shows_a_report_submitted_after_it_was_first_read(client, plan, ministry, focal_point):
     # Scores are kept until they change; report states are read live.
     client.force_login(focal_point)
