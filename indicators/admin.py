@@ -15,7 +15,7 @@ from indicators.models import (
     contributors_errors,
     target_errors,
 )
-from plans.admin_site import SecretariatAdmin, SecretariatInline
+from plans.admin_site import RecordAdmin, SecretariatAdmin, SecretariatInline
 
 
 class CategoryInline(SecretariatInline, admin.TabularInline):
@@ -149,7 +149,7 @@ class QuarterlyReportAdmin(SecretariatAdmin):
 
 
 @admin.register(TargetRevision)
-class TargetRevisionAdmin(SecretariatAdmin):
+class TargetRevisionAdmin(RecordAdmin):
     """Revisions are made on the indicator's Revise targets page, through the
     service that records them; here they can only be looked at."""
 
@@ -158,12 +158,3 @@ class TargetRevisionAdmin(SecretariatAdmin):
     search_fields = ["target__indicator__code", "review", "rationale"]
     list_select_related = ["target__indicator", "revised_by"]
     readonly_fields = ["target", "value", "review", "rationale", "revised_at", "revised_by"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from plans.admin_site import SecretariatAdmin, SecretariatInline
+from plans.admin_site import RecordAdmin, SecretariatAdmin, SecretariatInline
 from plans.models import AuditEvent, Organisation, Plan, ReportingPeriod, User
 from plans.services import plan_sync_periods
 
@@ -76,17 +76,8 @@ class ReportingPeriodAdmin(SecretariatAdmin):
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(SecretariatAdmin):
+class AuditEventAdmin(RecordAdmin):
     list_display = ["at", "actor", "action", "object_repr", "plan"]
     list_filter = ["action", "plan"]
     search_fields = ["object_repr", "actor__username", "action"]
     date_hierarchy = "at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

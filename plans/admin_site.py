@@ -61,6 +61,20 @@ class SecretariatAdmin(admin.ModelAdmin):
                 scores_mark_stale(plan_id=plan_id)
 
 
+class RecordAdmin(SecretariatAdmin):
+    """A record kept as it was written (the audit trail, target revisions):
+    the administrator can look, and nobody adds, changes or deletes here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 class SecretariatInline:
     """Inlines follow the same role-based rights as their page."""
 

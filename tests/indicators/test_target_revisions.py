@@ -354,3 +354,23 @@ def test_a_revision_shows_at_once_on_the_kept_indicator_page(client, indicator, 
 
     content = client.get(DASHBOARD).content.decode()
     assert "Original target (end of year)" in content and WHY in content
+
+
+def test_the_admin_lists_revisions_and_changes_none(client, indicator, admin_user):
+    [revision] = revise(indicator, admin_user, {2026: 120})
+    client.force_login(admin_user)
+
+    listing = client.get("/admin/indicators/targetrevision/")
+    assert listing.status_code == 200 and MID_TERM in listing.content.decode()
+    assert client.get("/admin/indicators/targetrevision/add/").status_code == 403
+    url = f"/admin/indicators/targetrevision/{revision.pk}/change/"
+    client.post(url, {"value": "1", "review": "x", "rationale": "y"})
+    assert (
+        client.post(f"/admin/indicators/targetrevision/{revision.pk}/delete/", {"post": "yes"}).status_code
+        == 403
+    )
+    revision.refresh_from_db()
+    assert (revision.value, revision.review) == (Decimal(120), MID_TERM)
+    # The indicator's page shows each year's target in force beside the original.
+    inline = client.get(f"/admin/indicators/indicator/{indicator.pk}/change/").content.decode()
+    assert "target in force (after revisions)" in inline.lower() and ">120<" in inline
