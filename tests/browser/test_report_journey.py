@@ -1,6 +1,7 @@
 """The main journey, in a real browser: a focal point fills in and submits the
 quarterly report; a reviewer returns it with a comment; the focal point
-corrects and resubmits; the reviewer approves; the plan's scores show it."""
+corrects and resubmits; the reviewer approves; the plan's scores show it; the
+next quarter's report must explain the gap before it is submitted."""
 
 import re
 
@@ -88,4 +89,24 @@ def test_a_report_goes_from_focal_point_to_reviewer_and_back_and_is_approved(pag
     assert (score.actual_value, score.status) == (12, "OFF_TRACK")
     page.goto("/dashboards/NSP/indicators/I1/?period=2024-Q1")
     expect(page.get_by_role("heading", name=re.compile("Officials trained"))).to_be_visible()
+    sign_out(page)
+
+    # Off track in Q1: the next report must explain the gap before it is submitted.
+    sign_in(page, "focal", PASSWORD)
+    page.goto("/reports/MOI/NSP/2024-Q2/")
+    page.get_by_role("button", name="Start report").click()
+    expect(page.get_by_text(re.compile("off track in 2024-Q1")).first).to_be_visible()
+    page.fill(value, "30")
+    page.select_option(f'select[name="activity-{activity.pk}-status"]', "IN_PROGRESS")
+    page.fill(f'input[name="activity-{activity.pk}-percent_complete"]', "60")
+    page.get_by_role("button", name="Submit", exact=True).click()
+    reason = page.locator(f'textarea[name="indicator-{trained.pk}-gap_reason"]')
+    expect(reason).to_have_attribute("aria-invalid", "true")
+    expect(page.get_by_text("I1 was off track in 2024-Q1: say why it fell short.").first).to_be_visible()
+    assert page.locator(value).input_value() == "30", "what was typed is kept"
+    reason.fill("The police academy postponed the Q1 course.")
+    page.fill(f'textarea[name="indicator-{trained.pk}-corrective_action"]', "Two courses are held in Q2.")
+    page.get_by_role("button", name="Submit", exact=True).click()
+    expect(page.get_by_text("Submitted").first).to_be_visible()
+    expect(page.get_by_text("The police academy postponed the Q1 course.")).to_be_visible()
     assert page.console_errors == []
