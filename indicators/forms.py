@@ -27,7 +27,7 @@ from indicators.models import (
     QuarterlyReport,
     cell_key,
 )
-from indicators.selectors import GapToExplain, ReportContents
+from indicators.selectors import GapToExplain, PillarNode, ReportContents, group_by_pillar_and_objective
 from indicators.services import (
     ActivityLine,
     IndicatorLine,
@@ -35,7 +35,7 @@ from indicators.services import (
     line_field,
     plain_number,
 )
-from strategies.models import Activity, Objective, Pillar
+from strategies.models import Activity
 
 TEXT_FIELDS = ("note", "gap_reason", "corrective_action")
 
@@ -154,19 +154,6 @@ class ActivityBlock:
     @property
     def anchor(self) -> str:
         return f"activity-{self.activity.pk}"
-
-
-@dataclass
-class ObjectiveSection:
-    objective: Objective
-    indicators: list[IndicatorBlock] = field(default_factory=list)
-    activities: list[ActivityBlock] = field(default_factory=list)
-
-
-@dataclass
-class PillarSection:
-    pillar: Pillar
-    objectives: list[ObjectiveSection] = field(default_factory=list)
 
 
 def indicator_grid_keys(indicator: Indicator) -> tuple[list, list[list[tuple[str, list]]]]:
@@ -410,40 +397,28 @@ def report_sections(
     activities: dict[int, Activity],
     contents: ReportContents,
     form: ReportForm | None = None,
-) -> list[PillarSection]:
+) -> list[PillarNode]:
     """The report's lines grouped by pillar and objective, in the plan's order;
     with the form's fields when it is being edited, the saved figures otherwise."""
-    pillars: dict[int, PillarSection] = {}
-    objectives: dict[int, ObjectiveSection] = {}
+    return group_by_pillar_and_objective(
+        [
+            (indicator.objective, indicator_block(indicator, contents=contents, form=form))
+            for indicator in indicators.values()
+        ],
+        [
+            (activity.objective, activity_block(activity, contents=contents, form=form))
+            for activity in activities.values()
+        ],
+    )
 
-    def section(objective: Objective) -> ObjectiveSection:
-        if objective.pk not in objectives:
-            pillar = pillars.setdefault(objective.pillar_id, PillarSection(objective.pillar))
-            objectives[objective.pk] = ObjectiveSection(objective)
-            pillar.objectives.append(objectives[objective.pk])
-        return objectives[objective.pk]
 
-    # Both lists come in the plan's order; objectives that only have activities
-    # are placed by the sort below.
-    for indicator in indicators.values():
-        section(indicator.objective).indicators.append(
-            indicator_block(indicator, contents=contents, form=form)
-        )
-    for activity in activities.values():
-        block = ActivityBlock(activity, saved=contents.updates.get(activity.pk))
-        if form is not None:
-            block.status = form.bound(line_field("activity", activity.pk, "status"))
-            block.percent_complete = form.bound(line_field("activity", activity.pk, "percent_complete"))
-            block.note = form.bound(line_field("activity", activity.pk, "note"))
-        section(activity.objective).activities.append(block)
-
-    def plan_order(node) -> tuple:
-        return (node.position, node.code)
-
-    ordered = sorted(pillars.values(), key=lambda p: plan_order(p.pillar))
-    for pillar in ordered:
-        pillar.objectives.sort(key=lambda o: plan_order(o.objective))
-    return ordered
+def activity_block(activity: Activity, *, contents: ReportContents, form: ReportForm | None) -> ActivityBlock:
+    block = ActivityBlock(activity, saved=contents.updates.get(activity.pk))
+    if form is not None:
+        block.status = form.bound(line_field("activity", activity.pk, "status"))
+        block.percent_complete = form.bound(line_field("activity", activity.pk, "percent_complete"))
+        block.note = form.bound(line_field("activity", activity.pk, "note"))
+    return block
 
 
 def indicator_block(

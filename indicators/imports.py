@@ -716,6 +716,40 @@ class PlanWorkbookRun:
         self.result.count(kind, "created" if before is None else "updated")
         return True
 
+    def save_coded_row(
+        self,
+        kind: str,
+        sheet: Sheet,
+        row: Row,
+        obj: models.Model,
+        *,
+        code: str,
+        known: dict,
+        before: dict | None,
+        bad: set[str],
+        errors_before: int,
+        relations: dict[str, list | None] | None = None,
+    ) -> bool:
+        """save_row() for a row keyed by its code. Saved, ``obj`` is what later
+        rows name by that code; refused, the code is marked failed, so that rows
+        naming it are checked but neither saved nor blamed for it."""
+        saved = self.save_row(
+            kind,
+            sheet,
+            row,
+            obj,
+            before=before,
+            bad=bad,
+            errors_before=errors_before,
+            columns=self.columns_of(kind),
+            relations=relations,
+        )
+        if saved:
+            known[code] = obj
+        else:
+            self.failed[kind].add(code)
+        return saved
+
     def columns_of(self, sheet_name: str) -> dict[str, str]:
         """Field → column, to put a model's message under the right column."""
         columns = {name: name for name in PLAIN_COLUMNS.get(sheet_name, [])}
@@ -788,19 +822,17 @@ class PlanWorkbookRun:
             organisation = self.organisations.get(code) or Organisation(code=code)
             before = field_snapshot(organisation, names) if organisation.pk else None
             bad = self.assign(sheet, row, organisation, names)
-            if self.save_row(
+            self.save_coded_row(
                 "organisations",
                 sheet,
                 row,
                 organisation,
+                code=code,
+                known=self.organisations,
                 before=before,
                 bad=bad,
                 errors_before=errors_before,
-                columns=self.columns_of("organisations"),
-            ):
-                self.organisations[code] = organisation
-            else:
-                self.failed["organisations"].add(code)
+            )
 
     def import_dimensions(self, sheet: Sheet) -> None:
         names = PLAIN_COLUMNS["dimensions"]
@@ -814,20 +846,20 @@ class PlanWorkbookRun:
             before = field_snapshot(dimension, names) if dimension.pk else None
             bad = self.assign(sheet, row, dimension, names)
             categories = self.categories_of(sheet, row)
-            if categories is None or not self.save_row(
+            if categories is None:
+                self.failed["dimensions"].add(code)
+            elif self.save_coded_row(
                 "dimensions",
                 sheet,
                 row,
                 dimension,
+                code=code,
+                known=self.dimensions,
                 before=before,
                 bad=bad,
                 errors_before=errors_before,
-                columns=self.columns_of("dimensions"),
             ):
-                self.failed["dimensions"].add(code)
-                continue
-            self.dimensions[code] = dimension
-            self.import_categories(sheet, row, dimension, categories)
+                self.import_categories(sheet, row, dimension, categories)
 
     def categories_of(self, sheet: Sheet, row: Row) -> list[tuple[str, str]] | None:
         """``F=Female; M=Male`` → [("F", "Female"), ("M", "Male")], or None (reported)."""
@@ -880,62 +912,10 @@ class PlanWorkbookRun:
             )
 
     def import_pillars(self, sheet: Sheet) -> None:
-        names = [*PLAIN_COLUMNS["pillars"], "position"]
-        seen = {}
-        for position, row in enumerate(sheet.rows, start=1):
-            errors_before = len(self.result.errors)
-            code = self.row_code(sheet, row, seen)
-            if code is None:
-                continue
-            pillar = self.pillars.get(code) or Pillar(plan=self.plan, code=code)
-            before = field_snapshot(pillar, names) if pillar.pk else None
-            bad = self.assign(sheet, row, pillar, PLAIN_COLUMNS["pillars"])
-            pillar.position = position
-            if self.save_row(
-                "pillars",
-                sheet,
-                row,
-                pillar,
-                before=before,
-                bad=bad,
-                errors_before=errors_before,
-                columns=self.columns_of("pillars"),
-            ):
-                self.pillars[code] = pillar
-            else:
-                self.failed["pillars"].add(code)
+        self.import_plan_rows(sheet, "pillars", Pillar, self.pillars)
 
     def import_objectives(self, sheet: Sheet) -> None:
-        names = [*PLAIN_COLUMNS["objectives"], "pillar", "position"]
-        seen = {}
-        for position, row in enumerate(sheet.rows, start=1):
-            errors_before = len(self.result.errors)
-            code = self.row_code(sheet, row, seen)
-            if code is None:
-                continue
-            objective = self.objectives.get(code) or Objective(plan=self.plan, code=code)
-            objective.plan = self.plan
-            before = field_snapshot(objective, names) if objective.pk else None
-            bad = self.assign(sheet, row, objective, PLAIN_COLUMNS["objectives"])
-            pillar = self.reference(sheet, row, "pillar", self.pillars, "pillars", _("pillar"))
-            if pillar is not None:
-                objective.pillar = pillar
-            else:
-                bad.add("pillar")
-            objective.position = position
-            if self.save_row(
-                "objectives",
-                sheet,
-                row,
-                objective,
-                before=before,
-                bad=bad,
-                errors_before=errors_before,
-                columns=self.columns_of("objectives"),
-            ):
-                self.objectives[code] = objective
-            else:
-                self.failed["objectives"].add(code)
+        self.import_plan_rows(sheet, "objectives", Objective, self.objectives)
 
     def import_indicators(self, sheet: Sheet) -> None:
         relations = {
@@ -950,12 +930,14 @@ class PlanWorkbookRun:
         kind: str,
         model: type[models.Model],
         known: dict,
-        relations: dict[str, tuple[dict, str]],
+        relations: dict[str, tuple[dict, str]] | None = None,
     ) -> None:
-        """The indicators or activities sheet: rows keyed by code, naming their
-        objective, lead (and quarters) by code, and a list of codes per
-        many-to-many field in ``relations`` (column → known codes, what they are)."""
-        names = [*PLAIN_COLUMNS[kind], *REFERENCE_COLUMNS[kind].values(), "position"]
+        """A sheet of the plan's tree (pillars, objectives, indicators or
+        activities): rows keyed by code, in the plan's order, naming their
+        parent (pillar or objective), lead and quarters by code, and a list of
+        codes per many-to-many field in ``relations`` (column → known codes,
+        what they are)."""
+        names = [*PLAIN_COLUMNS[kind], *REFERENCE_COLUMNS.get(kind, {}).values(), "position"]
         seen = {}
         for position, row in enumerate(sheet.rows, start=1):
             errors_before = len(self.result.errors)
@@ -970,38 +952,37 @@ class PlanWorkbookRun:
             obj.position = position
             related = {
                 column: self.references(sheet, row, column, codes, what)
-                for column, (codes, what) in relations.items()
+                for column, (codes, what) in (relations or {}).items()
             }
             if kind == "indicators":
                 for column, message in contributors_errors(obj.aggregation, related["contributors"]).items():
                     self.result.add_error(sheet.name, row.line, column, message)
                     bad.add(column)
-            if self.save_row(
+            self.save_coded_row(
                 kind,
                 sheet,
                 row,
                 obj,
+                code=code,
+                known=known,
                 before=before,
                 bad=bad,
                 errors_before=errors_before,
-                columns=self.columns_of(kind),
                 relations=related,
-            ):
-                known[code] = obj
-            else:
-                self.failed[kind].add(code)
+            )
 
     def set_references(self, sheet: Sheet, row: Row, obj: models.Model, sheet_name: str) -> set[str]:
-        """Set the objective, lead, start and end named by codes; the fields
-        that could not be set (reported) are returned."""
+        """Set the pillar, objective, lead, start and end named by codes; the
+        fields that could not be set (reported) are returned."""
         lookups = {
+            "pillar": (self.pillars, "pillars", _("pillar")),
             "objective": (self.objectives, "objectives", _("objective")),
             "lead": (self.organisations, "organisations", _("organisation")),
             "start": (self.periods, "periods", _("quarter")),
             "end": (self.periods, "periods", _("quarter")),
         }
         bad = set()
-        for column, name in REFERENCE_COLUMNS[sheet_name].items():
+        for column, name in REFERENCE_COLUMNS.get(sheet_name, {}).items():
             known, kind, what = lookups[column]
             unknown = ""
             if kind == "periods":

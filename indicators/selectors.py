@@ -2,9 +2,11 @@
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from enum import StrEnum
+from typing import Any
 
 from django.db.models import Exists, F, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -31,12 +33,26 @@ from plans.access import plans_for_user, user_is_secretariat
 from plans.models import Organisation, Plan, ReportingPeriod, Role
 from strategies.models import Activity, Objective, Pillar
 
+# Plan order for indicators and activities: pillar, objective, then the item itself.
+PLAN_ORDER = [
+    "objective__pillar__position",
+    "objective__pillar__code",
+    "objective__position",
+    "objective__code",
+    "position",
+    "code",
+]
+
 
 @dataclass
 class ObjectiveNode:
+    """An objective and its lines: the indicators and activities themselves
+    (plan_tree), or what a page shows of each (the report form's blocks, the
+    review's lines)."""
+
     objective: Objective
-    indicators: list[Indicator] = field(default_factory=list)
-    activities: list[Activity] = field(default_factory=list)
+    indicators: list = field(default_factory=list)
+    activities: list = field(default_factory=list)
 
 
 @dataclass
@@ -45,15 +61,53 @@ class PillarNode:
     objectives: list[ObjectiveNode] = field(default_factory=list)
 
 
+def plan_position(node: Pillar | Objective) -> tuple:
+    return (node.position, node.code)
+
+
+def group_by_pillar_and_objective(
+    indicators: Iterable[tuple[Objective, Any]],
+    activities: Iterable[tuple[Objective, Any]],
+    *,
+    pillars: Iterable[Pillar] = (),
+    objectives: Iterable[Objective] = (),
+) -> list[PillarNode]:
+    """Indicator and activity lines, each given with its objective, grouped by
+    pillar then objective in the plan's order; within an objective the lines
+    keep the order they came in.
+
+    The ``pillars`` and ``objectives`` given are shown even when no line falls
+    under them. Any other objective's pillar is read from the objective, so
+    select_related it: then this makes no query."""
+    pillar_nodes = {pillar.pk: PillarNode(pillar) for pillar in pillars}
+    objective_nodes: dict[int, ObjectiveNode] = {}
+
+    def objective_node(objective: Objective) -> ObjectiveNode:
+        if objective.pk not in objective_nodes:
+            if objective.pillar_id not in pillar_nodes:
+                pillar_nodes[objective.pillar_id] = PillarNode(objective.pillar)
+            objective_nodes[objective.pk] = ObjectiveNode(objective)
+            pillar_nodes[objective.pillar_id].objectives.append(objective_nodes[objective.pk])
+        return objective_nodes[objective.pk]
+
+    for objective in objectives:
+        objective_node(objective)
+    for objective, line in indicators:
+        objective_node(objective).indicators.append(line)
+    for objective, line in activities:
+        objective_node(objective).activities.append(line)
+    # Activities may bring objectives and pillars that no indicator line had.
+    ordered = sorted(pillar_nodes.values(), key=lambda node: plan_position(node.pillar))
+    for node in ordered:
+        node.objectives.sort(key=lambda node: plan_position(node.objective))
+    return ordered
+
+
 def plan_tree(*, plan: Plan) -> list[PillarNode]:
     """The plan's pillars → objectives → indicators and activities, in order,
     in a fixed number of queries whatever the plan's size."""
-    pillars = {p.pk: PillarNode(p) for p in plan.pillars.all()}
-    objectives = {}
-    for objective in plan.objectives.all():
-        node = ObjectiveNode(objective)
-        objectives[objective.pk] = node
-        pillars[objective.pillar_id].objectives.append(node)
+    pillars = list(plan.pillars.all())
+    objectives = {objective.pk: objective for objective in plan.objectives.all()}
     indicators = (
         Indicator.objects.filter(plan=plan)
         .select_related("lead")
@@ -63,16 +117,17 @@ def plan_tree(*, plan: Plan) -> list[PillarNode]:
             "disaggregation",
         )
     )
-    for indicator in indicators:
-        objectives[indicator.objective_id].indicators.append(indicator)
     activities = (
         Activity.objects.filter(plan=plan)
         .select_related("lead", "start_period", "end_period")
         .prefetch_related("supporting")
     )
-    for activity in activities:
-        objectives[activity.objective_id].activities.append(activity)
-    return list(pillars.values())
+    return group_by_pillar_and_objective(
+        [(objectives[indicator.objective_id], indicator) for indicator in indicators],
+        [(objectives[activity.objective_id], activity) for activity in activities],
+        pillars=pillars,
+        objectives=objectives.values(),
+    )
 
 
 # --- The quarterly report -------------------------------------------------------
@@ -114,14 +169,7 @@ def report_expected_indicators(report: QuarterlyReport) -> dict[int, Indicator]:
             Prefetch("disaggregation", queryset=Dimension.objects.prefetch_related("categories"))
         )
         .distinct()
-        .order_by(
-            "objective__pillar__position",
-            "objective__pillar__code",
-            "objective__position",
-            "objective__code",
-            "position",
-            "code",
-        )
+        .order_by(*PLAN_ORDER)
     )
     return {indicator.pk: indicator for indicator in indicators}
 
@@ -142,14 +190,7 @@ def report_expected_activities(report: QuarterlyReport) -> dict[int, Activity]:
         )
         .exclude(pk__in=finished)
         .select_related("objective__pillar", "start_period", "end_period")
-        .order_by(
-            "objective__pillar__position",
-            "objective__pillar__code",
-            "objective__position",
-            "objective__code",
-            "position",
-            "code",
-        )
+        .order_by(*PLAN_ORDER)
     )
     return {activity.pk: activity for activity in activities}
 
@@ -687,36 +728,12 @@ class ReviewActivityLine:
 
 
 @dataclass
-class ReviewObjective:
-    objective: Objective
-    indicators: list[ReviewIndicatorLine] = field(default_factory=list)
-    activities: list[ReviewActivityLine] = field(default_factory=list)
-
-
-@dataclass
-class ReviewPillar:
-    pillar: Pillar
-    objectives: list[ReviewObjective] = field(default_factory=list)
-
-
-@dataclass
 class ReportReview:
     report: QuarterlyReport
-    pillars: list[ReviewPillar]
+    pillars: list[PillarNode]  # of ReviewIndicatorLine and ReviewActivityLine
     changes: ReportChanges
     events: list[ReportEvent]
     report_evidence: list[Evidence]  # files not tied to one indicator
-
-
-# Plan order for indicators and activities: pillar, objective, then the item itself.
-PLAN_ORDER = [
-    "objective__pillar__position",
-    "objective__pillar__code",
-    "objective__position",
-    "objective__code",
-    "position",
-    "code",
-]
 
 
 def report_review(report: QuarterlyReport) -> ReportReview:
@@ -740,39 +757,28 @@ def report_review(report: QuarterlyReport) -> ReportReview:
     indicators = Indicator.objects.filter(pk__in=value_of.keys() | changes.indicators.keys())
     activities = Activity.objects.filter(pk__in=update_of.keys() | changes.activities.keys())
 
-    pillars: dict[int, ReviewPillar] = {}
-    objectives: dict[int, ReviewObjective] = {}
-
-    def objective_node(objective: Objective) -> ReviewObjective:
-        if objective.pk not in objectives:
-            objectives[objective.pk] = ReviewObjective(objective)
-            pillar = pillars.setdefault(objective.pillar_id, ReviewPillar(objective.pillar))
-            pillar.objectives.append(objectives[objective.pk])
-        return objectives[objective.pk]
-
+    indicator_lines = []
     for indicator in indicators.select_related("objective__pillar").order_by(*PLAN_ORDER):
         value = value_of.get(indicator.pk)
         cells = [(cell_label(c.cell, labels), c.value) for c in value.cells.all()] if value else []
-        objective_node(indicator.objective).indicators.append(
-            ReviewIndicatorLine(
-                indicator,
-                value,
-                cells,
-                evidence_of.get(indicator.pk, []),
-                changes.indicators.get(indicator.pk),
-            )
+        line = ReviewIndicatorLine(
+            indicator,
+            value,
+            cells,
+            evidence_of.get(indicator.pk, []),
+            changes.indicators.get(indicator.pk),
         )
-    for activity in activities.select_related("objective__pillar").order_by(*PLAN_ORDER):
-        objective_node(activity.objective).activities.append(
-            ReviewActivityLine(activity, update_of.get(activity.pk), changes.activities.get(activity.pk))
+        indicator_lines.append((indicator.objective, line))
+    activity_lines = [
+        (
+            activity.objective,
+            ReviewActivityLine(activity, update_of.get(activity.pk), changes.activities.get(activity.pk)),
         )
-    # Activities may bring objectives and pillars that no indicator line had: put them in plan order.
-    ordered = sorted(pillars.values(), key=lambda p: (p.pillar.position, p.pillar.code))
-    for pillar in ordered:
-        pillar.objectives.sort(key=lambda o: (o.objective.position, o.objective.code))
+        for activity in activities.select_related("objective__pillar").order_by(*PLAN_ORDER)
+    ]
     return ReportReview(
         report=report,
-        pillars=ordered,
+        pillars=group_by_pillar_and_objective(indicator_lines, activity_lines),
         changes=changes,
         events=events,
         report_evidence=evidence_of.get(None, []),
