@@ -1545,6 +1545,9 @@ class ValuesRun:
                 continue
             self.result.count("reports", "updated" if report_id else "created")
             changed.append(report)
+        if self.approve and changed and self.result.ok:
+            # Once for the whole file rather than once per report: the same mark.
+            scores_mark_stale(plan_id=self.plan.pk, from_index=min(r.period.index for r in changed))
         return changed
 
     def report_write(self, organisation, period, report, indicator_lines, activity_lines) -> QuarterlyReport:
@@ -1558,6 +1561,7 @@ class ValuesRun:
                 indicator_lines=indicator_lines,
                 activity_lines=activity_lines,
                 approve=self.approve,
+                mark_scores_stale=False,
             )
         report = report or report_open(actor=self.actor, organisation=organisation, period=period)
         return report_save(

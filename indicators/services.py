@@ -20,10 +20,11 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import F, Q
+from django.db.models import F, Prefetch, Q
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from simple_history.utils import bulk_create_with_history
 
 from indicators.models import (
     ActivityStatus,
@@ -98,6 +99,16 @@ class IndicatorLine:
     @property
     def is_empty(self) -> bool:
         return self.value is None and all(v is None for v in self.cells.values())
+
+    @property
+    def given_cells(self) -> dict[str, Decimal]:
+        return {key: value for key, value in self.cells.items() if value is not None}
+
+    @property
+    def total(self) -> Decimal | None:
+        """The figure stored: the sum of the cells given, else the value."""
+        cells = self.given_cells
+        return sum(cells.values(), Decimal(0)) if cells else self.value
 
 
 @dataclass
@@ -174,10 +185,13 @@ def report_save(
     if errors:
         raise ValidationError(errors)
     claim_version(actor=actor, report=report, version=version)
-    for line in indicator_lines:
-        indicator_value_write(actor=actor, report=report, indicator=indicators[line.indicator_id], line=line)
-    for line in activity_lines:
-        activity_update_write(actor=actor, report=report, line=line)
+    report_lines_write(
+        actor=actor,
+        report=report,
+        indicators=indicators,
+        indicator_lines=indicator_lines,
+        activity_lines=activity_lines,
+    )
     audit_record(
         actor=actor,
         action="report.save",
@@ -194,9 +208,18 @@ def claim_version(*, actor, report: QuarterlyReport, version: int) -> None:
     claimed = QuarterlyReport.objects.filter(pk=report.pk, version=version).update(
         version=F("version") + 1, updated_by=actor, updated_at=timezone.now()
     )
-    report.refresh_from_db()
+    report_reload(report)
     if not claimed:
         raise ReportConflict(report)
+
+
+def report_reload(report: QuarterlyReport) -> None:
+    """refresh_from_db(), with the report's organisation and period (and its
+    plan) read in the same query: the steps that follow use them, and reading
+    each lazily cost three more queries per report in a large import."""
+    report.refresh_from_db(
+        from_queryset=QuarterlyReport.objects.select_related("organisation", "period__plan")
+    )
 
 
 def figures_errors(indicators: dict[int, Indicator], lines: list[IndicatorLine]) -> dict:
@@ -274,26 +297,133 @@ def indicator_cells(indicator: Indicator) -> list[str]:
     return [cell_key(k) for k in keys] if indicator.disaggregation.all() else []
 
 
-def indicator_value_write(
-    *, actor, report: QuarterlyReport, indicator: Indicator, line: IndicatorLine
+def report_lines_write(
+    *,
+    actor,
+    report: QuarterlyReport,
+    indicators: dict[int, Indicator],
+    indicator_lines: list[IndicatorLine],
+    activity_lines: list[ActivityLine],
+    is_new: bool = False,
 ) -> None:
-    existing = IndicatorValue.objects.filter(report=report, indicator=indicator).order_by().first()
+    """Write checked lines (one per indicator and activity) into the report.
+
+    What the report already holds is read once for all its lines (not at all
+    when ``is_new``), not once per line. A stored figure or update is changed
+    or removed row by row; the new ones are inserted together
+    (report_lines_create): a values file fills hundreds of reports."""
+    values, updates = {}, {}
+    if indicator_lines and not is_new:
+        values = {
+            value.indicator_id: value
+            for value in IndicatorValue.objects.filter(
+                report=report, indicator_id__in=[line.indicator_id for line in indicator_lines]
+            )
+            .order_by()
+            # Unordered: the models' default order joins up to the plan to sort.
+            .prefetch_related(Prefetch("cells", queryset=DisaggregatedValue.objects.order_by()))
+        }
+    if activity_lines and not is_new:
+        updates = {
+            update.activity_id: update
+            for update in ActivityUpdate.objects.filter(
+                report=report, activity_id__in=[line.activity_id for line in activity_lines]
+            ).order_by()
+        }
+    for line in indicator_lines:
+        if line.indicator_id in values:
+            indicator_value_write(
+                actor=actor,
+                report=report,
+                indicator=indicators[line.indicator_id],
+                line=line,
+                existing=values[line.indicator_id],
+            )
+    for line in activity_lines:
+        if line.activity_id in updates:
+            activity_update_write(actor=actor, report=report, line=line, existing=updates[line.activity_id])
+    report_lines_create(
+        actor=actor,
+        report=report,
+        indicators=indicators,
+        indicator_lines=[line for line in indicator_lines if line.indicator_id not in values],
+        activity_lines=[line for line in activity_lines if line.activity_id not in updates],
+    )
+
+
+def report_lines_create(
+    *,
+    actor,
+    report: QuarterlyReport,
+    indicators: dict[int, Indicator],
+    indicator_lines: list[IndicatorLine],
+    activity_lines: list[ActivityLine],
+) -> None:
+    """Lines with nothing stored yet: each is a new row (an empty line has
+    nothing to remove), so they are inserted a kind at a time, each row with
+    the history record its save() would have written (same user, type "+")."""
+    values, cells = [], []
+    for line in indicator_lines:
+        if line.is_empty:
+            continue
+        value = IndicatorValue(
+            report=report,
+            indicator=indicators[line.indicator_id],
+            value=line.total,
+            note=line.note,
+            gap_reason=line.gap_reason,
+            corrective_action=line.corrective_action,
+        )
+        value._history_user = actor
+        values.append(value)
+        for key, number in line.given_cells.items():
+            cell = DisaggregatedValue(indicator_value=value, cell=key, value=number)
+            cell._history_user = actor
+            cells.append(cell)
+    updates = []
+    for line in activity_lines:
+        if line.is_empty:
+            continue
+        update = ActivityUpdate(
+            report=report,
+            activity_id=line.activity_id,
+            status=line.status,
+            percent_complete=line.percent_complete,
+            note=line.note,
+        )
+        update._history_user = actor
+        updates.append(update)
+    # The values first: bulk_create gives them their ids, which the cells refer to.
+    for model, rows in ((IndicatorValue, values), (DisaggregatedValue, cells), (ActivityUpdate, updates)):
+        if rows:
+            bulk_create_with_history(rows, model, default_user=actor)
+
+
+def indicator_value_write(
+    *,
+    actor,
+    report: QuarterlyReport,
+    indicator: Indicator,
+    line: IndicatorLine,
+    existing: IndicatorValue | None,
+) -> None:
+    """Store one line. ``existing`` is the value the report holds for the
+    indicator, with its cells prefetched, or None."""
     if line.is_empty:
         if existing is not None:
             existing._history_user = actor
             existing.delete()
         return
-    cells = {key: value for key, value in line.cells.items() if value is not None}
-    total = sum(cells.values(), Decimal(0)) if cells else line.value
+    cells = line.given_cells
     value = existing or IndicatorValue(report=report, indicator=indicator)
-    value.value = total
+    value.value = line.total
     value.note = line.note
     value.gap_reason = line.gap_reason
     value.corrective_action = line.corrective_action
     value._history_user = actor
     value.save()
-    stored = {c.cell: c for c in value.cells.all()}
-    for key, cell in stored.items():
+    stored = {c.cell: c for c in existing.cells.all()} if existing is not None else {}
+    for key, cell in sorted(stored.items()):
         if key not in cells:
             cell._history_user = actor
             cell.delete()
@@ -305,8 +435,10 @@ def indicator_value_write(
             cell.save()
 
 
-def activity_update_write(*, actor, report: QuarterlyReport, line: ActivityLine) -> None:
-    existing = ActivityUpdate.objects.filter(report=report, activity_id=line.activity_id).order_by().first()
+def activity_update_write(
+    *, actor, report: QuarterlyReport, line: ActivityLine, existing: ActivityUpdate | None
+) -> None:
+    """Store one line; ``existing`` is the update the report holds for the activity, or None."""
     if line.is_empty:
         if existing is not None:
             existing._history_user = actor
@@ -471,7 +603,7 @@ def transition(
     moved = QuarterlyReport.objects.filter(Q(state__in=allowed_from), pk=report.pk).update(
         state=to, version=F("version") + 1, updated_by=actor, updated_at=timezone.now(), **changes
     )
-    report.refresh_from_db()
+    report_reload(report)
     if not moved:
         raise TransitionNotAllowed(
             _("This report is %(state)s: it cannot be %(step)s.")
@@ -662,6 +794,7 @@ def report_import(
     indicator_lines: list[IndicatorLine],
     activity_lines: list[ActivityLine],
     approve: bool,
+    mark_scores_stale: bool = True,
 ) -> QuarterlyReport:
     """Figures from a values file (indicators/imports.py) for what report_open
     and report_save cannot do: the system filling a draft (``actor`` None, the
@@ -672,7 +805,9 @@ def report_import(
     is recorded as approved the way report_approve records it: a ReportEvent,
     the audit trail, the plan's scores stale from this period on. A person must
     be both allowed to fill the report in and to approve it: the secretariat
-    administrator.
+    administrator. ``mark_scores_stale`` False leaves marking the scores to
+    the caller, which approves many reports and marks the plan once, from the
+    earliest of their periods.
     """
     if actor is not None:
         if not user_can_edit_report(actor, organisation):
@@ -695,12 +830,14 @@ def report_import(
         if errors:
             raise ValidationError(errors)
         claim_version(actor=actor, report=report, version=report.version)
-        for line in indicator_lines:
-            indicator_value_write(
-                actor=actor, report=report, indicator=indicators[line.indicator_id], line=line
-            )
-        for line in activity_lines:
-            activity_update_write(actor=actor, report=report, line=line)
+        report_lines_write(
+            actor=actor,
+            report=report,
+            indicators=indicators,
+            indicator_lines=indicator_lines,
+            activity_lines=activity_lines,
+            is_new=created,
+        )
         audit_record(
             actor=actor,
             action="report.save",
@@ -728,7 +865,8 @@ def report_import(
                 "review_comment": "",
             },
         )
-        scores_mark_stale(plan_id=period.plan_id, from_index=period.index)
+        if mark_scores_stale:
+            scores_mark_stale(plan_id=period.plan_id, from_index=period.index)
     return report
 
 

@@ -7,11 +7,14 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook
 
 from indicators.imports import values_import
 from indicators.models import (
     ActivityUpdate,
+    Dimension,
     DisaggregatedValue,
     IndicatorValue,
     QuarterlyReport,
@@ -405,3 +408,73 @@ def test_an_approved_import_approves_a_submitted_report_as_a_reviewer_would(
         ("SUBMITTED", "APPROVED", "imported as approved")
     ]
     assert ScoreState.objects.get(plan=plan).stale_from == q2.index
+
+
+def test_imported_figures_each_have_a_history_record_of_who_imported_them(tmp_path, plan, admin_user):
+    values_import(actor=admin_user, path_or_file=values_file(tmp_path), approve=True)
+
+    for model in (IndicatorValue, DisaggregatedValue, ActivityUpdate):
+        rows = list(model.objects.all())
+        assert rows
+        for row in rows:
+            assert list(row.history.values_list("history_type", "history_user")) == [("+", admin_user.pk)]
+    value = IndicatorValue.objects.get(indicator__code="I-DIS")
+    assert value.history.get().value == Decimal("12.5")
+    assert {c.history.get().indicator_value_id for c in value.cells.all()} == {value.pk}
+
+
+# --- A larger file costs no more queries per row ------------------------------
+
+
+@pytest.fixture
+def nine_more_indicators(plan, ministry):
+    """Nine more indicators MOI leads, every other one split by sex."""
+    sex = Dimension.objects.get(code="sex")
+    indicators = []
+    for n in range(9):
+        indicator = IndicatorFactory(
+            objective=plan.objectives.get(), code=f"I-N{n}", lead=ministry, targets=[100] * 5
+        )
+        if n % 2:
+            indicator.disaggregation.add(sex)
+        indicators.append(indicator)
+    return indicators
+
+
+def figure_rows(indicators, period: str) -> list[list]:
+    rows = [VALUE_HEADER]
+    for n, indicator in enumerate(indicators):
+        if n % 2:
+            rows += [[indicator.code, "MOI", period, 2, "", sex, ""] for sex in ("F", "M")]
+        else:
+            rows.append([indicator.code, "MOI", period, 7, "", "", ""])
+    return rows
+
+
+@pytest.mark.parametrize(
+    "who, approve",
+    [("admin_user", True), ("focal_point", False), (None, False)],
+    ids=["approved", "a focal point's draft", "the command's draft"],
+)
+def test_a_file_three_times_as_large_makes_no_more_queries(
+    tmp_path, plan, nine_more_indicators, request, who, approve, django_assert_max_num_queries
+):
+    actor = request.getfixturevalue(who) if who else None
+    small = write_workbook(
+        tmp_path / "small.xlsx", {"indicator_values": figure_rows(nine_more_indicators[:3], "2025-Q2")}
+    )
+    large = write_workbook(
+        tmp_path / "large.xlsx", {"indicator_values": figure_rows(nine_more_indicators, "2025-Q3")}
+    )
+    with CaptureQueriesContext(connection) as small_import:
+        assert values_import(actor=actor, path_or_file=small, approve=approve).ok
+
+    # The plan's codes, the reports to lock; then per report the same steps as
+    # the form (create it, check the lines, claim its version, audit), a bulk
+    # insert of its new figures and cells with their history, and for an
+    # approved one the approval and, once per file, the scores' mark.
+    with django_assert_max_num_queries(len(small_import)):
+        result = values_import(actor=actor, path_or_file=large, approve=approve)
+
+    assert result.created == {"indicator_values": 9, "reports": 1}
+    assert DisaggregatedValue.objects.filter(indicator_value__report__period__code="2025-Q3").count() == 8
