@@ -28,12 +28,12 @@ import django
 django.setup()
 
 from django.core.cache import cache  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
 from django.db.models import Count, Q  # noqa: E402
 from django.test import Client  # noqa: E402
 from django.test.utils import CaptureQueriesContext, setup_test_environment  # noqa: E402
 
+from bench.seeded import benchmark_plan  # noqa: E402
 from plans.models import Plan, User  # noqa: E402
 from reports.models import ScoreSnapshot  # noqa: E402
 from reports.services import plan_scores_recompute  # noqa: E402
@@ -102,14 +102,7 @@ def main() -> None:
     args = parser.parse_args()
 
     setup_test_environment()  # the test client's ALLOWED_HOSTS ('testserver')
-    call_command("migrate", verbosity=0)
-    with open(os.devnull, "w") as quiet:
-        call_command("seed_demo", scale=args.scale, stdout=quiet)
-    if connection.vendor == "postgresql":
-        # Fresh tables have no planner statistics until autovacuum runs; production has them.
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-    plan = max(Plan.objects.all(), key=lambda p: p.indicators.count())
+    plan, _seconds = benchmark_plan(args.scale)
     if not ScoreSnapshot.objects.filter(plan=plan).exists():
         plan_scores_recompute(plan_id=plan.pk, everything=True)
 

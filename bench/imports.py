@@ -40,11 +40,11 @@ import django
 
 django.setup()
 
-from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.test.utils import CaptureQueriesContext  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 
+from bench.seeded import benchmark_plan  # noqa: E402
 from indicators.imports import ImportResult, values_import  # noqa: E402
 from indicators.models import Dimension, Indicator, QuarterlyReport, cell_categories  # noqa: E402
 from indicators.selectors import report_expected_activities, report_expected_indicators  # noqa: E402
@@ -150,18 +150,9 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    call_command("migrate", verbosity=0)
+    plan, seed_seconds = benchmark_plan(args.scale)
     # CaptureQueriesContext counts what the connection logs, by default the last 9,000 queries only.
     connection.queries_log = deque(maxlen=None)
-    started = time.perf_counter()
-    with open(os.devnull, "w") as quiet:
-        call_command("seed_demo", scale=args.scale, verbosity=0, stdout=quiet)
-    if connection.vendor == "postgresql":
-        # Fresh tables have no planner statistics until autovacuum runs; production has them.
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-    seed_seconds = time.perf_counter() - started
-    plan = max(Plan.objects.all(), key=lambda p: p.indicators.count())
     period_codes = args.periods.split(",")
     if QuarterlyReport.objects.filter(period__plan=plan, period__code__in=period_codes).exists():
         sys.exit(f"{args.periods}: some reports exist already; choose quarters without reports.")

@@ -24,11 +24,11 @@ import django
 
 django.setup()
 
-from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django.db.models import F  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
+from bench.seeded import benchmark_plan  # noqa: E402
 from indicators.models import ActivityUpdate, IndicatorValue, ReportState  # noqa: E402
 from plans.models import Plan  # noqa: E402
 from plans.services import scores_mark_stale  # noqa: E402
@@ -91,16 +91,7 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 
-    call_command("migrate", verbosity=0)
-    started = time.perf_counter()
-    with open(os.devnull, "w") as quiet:
-        call_command("seed_demo", scale=args.scale, verbosity=0, stdout=quiet)
-    if connection.vendor == "postgresql":
-        # Fresh tables have no planner statistics until autovacuum runs; production has them.
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-    seed_seconds = time.perf_counter() - started
-    plan = max(Plan.objects.all(), key=lambda p: p.indicators.count())
+    plan, seed_seconds = benchmark_plan(args.scale)
     plan_scores_recompute(plan_id=plan.pk, everything=True)  # warm up, and lay out the rows
 
     counts = {
