@@ -15,6 +15,7 @@ from indicators.models import (
     contributors_errors,
     target_errors,
 )
+from indicators.services import plain_number
 from plans.admin_site import RecordAdmin, SecretariatAdmin, SecretariatInline
 
 
@@ -63,7 +64,7 @@ class TargetInline(SecretariatInline, admin.TabularInline):
     def in_force_shown(self, target):
         if target.pk is None or not getattr(target, "revised", False):
             return "—"
-        return format(target.in_force.normalize(), "f")
+        return plain_number(target.in_force)
 
 
 class IndicatorForm(forms.ModelForm):

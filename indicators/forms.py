@@ -178,7 +178,25 @@ def indicator_grid_keys(indicator: Indicator) -> tuple[list, list[list[tuple[str
     return dimensions, rows
 
 
-class ReportForm(forms.Form):
+class ServiceForm(forms.Form):
+    """A form whose service refuses with a ValidationError keyed like its
+    fields: each message lands next to the field it names."""
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        if not hasattr(error, "error_dict"):
+            for message in error.messages:
+                self.add_error(None, message)
+            return
+        for name, messages in error.message_dict.items():
+            for message in messages:
+                self.add_line_error(name, message)
+
+    def add_line_error(self, name: str, message: str) -> None:
+        """A name the form has no field for ("__all__" included) is said above the form."""
+        self.add_error(name if name in self.fields else None, message)
+
+
+class ReportForm(ServiceForm):
     """One organisation's quarterly report, built from the lines it is expected to give."""
 
     version = forms.IntegerField(widget=forms.HiddenInput)
@@ -343,20 +361,12 @@ class ReportForm(forms.Form):
     # --- Errors --------------------------------------------------------------------
 
     def add_line_error(self, name: str, message: str) -> None:
+        """A line's message without a field of its own (a total, a cell grid)
+        is kept for the line's block."""
         if name in self.fields:
             self.add_error(name, message)
         else:
             self.line_errors.setdefault(name, []).append(message)
-
-    def add_service_errors(self, error: ValidationError) -> None:
-        """Put a service's ValidationError next to the fields it names."""
-        if not hasattr(error, "error_dict"):
-            for message in error.messages:
-                self.add_error(None, message)
-            return
-        for name, messages in error.message_dict.items():
-            for message in messages:
-                self.add_line_error(name, message)
 
     def error_summary(self) -> list[tuple[str, str, str]]:
         """(anchor, what, message) for every error, in the order of the page."""
@@ -472,7 +482,7 @@ def indicator_block(
     return block
 
 
-class TargetRevisionForm(forms.Form):
+class TargetRevisionForm(ServiceForm):
     """One field per plan year that has a target, filled with the target in
     force; the years whose figure is changed are revised (services.targets_revise)."""
 

@@ -922,7 +922,17 @@ class PlanWorkbookRun:
             "contributors": (self.organisations, _("organisation")),
             "disaggregation": (self.dimensions, _("dimension")),
         }
-        self.import_plan_rows(sheet, "indicators", Indicator, self.indicators, relations)
+        self.import_plan_rows(
+            sheet,
+            "indicators",
+            Indicator,
+            self.indicators,
+            relations,
+            # The rule the admin's indicator form applies too.
+            related_errors=lambda indicator, related: contributors_errors(
+                indicator.aggregation, related["contributors"]
+            ),
+        )
 
     def import_plan_rows(
         self,
@@ -931,12 +941,14 @@ class PlanWorkbookRun:
         model: type[models.Model],
         known: dict,
         relations: dict[str, tuple[dict, str]] | None = None,
+        related_errors=None,
     ) -> None:
         """A sheet of the plan's tree (pillars, objectives, indicators or
         activities): rows keyed by code, in the plan's order, naming their
         parent (pillar or objective), lead and quarters by code, and a list of
         codes per many-to-many field in ``relations`` (column → known codes,
-        what they are)."""
+        what they are). ``related_errors(obj, related)`` checks a row against
+        what its many-to-many columns name: column → message."""
         names = [*PLAIN_COLUMNS[kind], *REFERENCE_COLUMNS.get(kind, {}).values(), "position"]
         seen = {}
         for position, row in enumerate(sheet.rows, start=1):
@@ -954,10 +966,9 @@ class PlanWorkbookRun:
                 column: self.references(sheet, row, column, codes, what)
                 for column, (codes, what) in (relations or {}).items()
             }
-            if kind == "indicators":
-                for column, message in contributors_errors(obj.aggregation, related["contributors"]).items():
-                    self.result.add_error(sheet.name, row.line, column, message)
-                    bad.add(column)
+            for column, message in (related_errors(obj, related) if related_errors else {}).items():
+                self.result.add_error(sheet.name, row.line, column, message)
+                bad.add(column)
             self.save_coded_row(
                 kind,
                 sheet,

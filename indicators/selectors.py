@@ -244,7 +244,6 @@ def indicators_to_explain(report: QuarterlyReport) -> dict[int, GapToExplain]:
 
     rows = ScoreSnapshot.objects.filter(
         plan_id=period.plan_id,
-        period__plan_id=period.plan_id,
         period__index=period.index - 1,
         node_type=NodeType.INDICATOR,
         status__in=list(GAP_STATUSES),

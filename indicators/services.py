@@ -110,6 +110,16 @@ class IndicatorLine:
         cells = self.given_cells
         return sum(cells.values(), Decimal(0)) if cells else self.value
 
+    @property
+    def stored(self) -> dict:
+        """The IndicatorValue fields this line sets (its cells apart)."""
+        return {
+            "value": self.total,
+            "note": self.note,
+            "gap_reason": self.gap_reason,
+            "corrective_action": self.corrective_action,
+        }
+
 
 @dataclass
 class ActivityLine:
@@ -121,6 +131,11 @@ class ActivityLine:
     @property
     def is_empty(self) -> bool:
         return not self.status and self.percent_complete is None
+
+    @property
+    def stored(self) -> dict:
+        """The ActivityUpdate fields this line sets."""
+        return {"status": self.status, "percent_complete": self.percent_complete, "note": self.note}
 
 
 def line_field(kind: str, object_id: int, name: str) -> str:
@@ -332,16 +347,10 @@ def report_lines_write(
         }
     for line in indicator_lines:
         if line.indicator_id in values:
-            indicator_value_write(
-                actor=actor,
-                report=report,
-                indicator=indicators[line.indicator_id],
-                line=line,
-                existing=values[line.indicator_id],
-            )
+            indicator_value_write(actor=actor, line=line, existing=values[line.indicator_id])
     for line in activity_lines:
         if line.activity_id in updates:
-            activity_update_write(actor=actor, report=report, line=line, existing=updates[line.activity_id])
+            activity_update_write(actor=actor, line=line, existing=updates[line.activity_id])
     report_lines_create(
         actor=actor,
         report=report,
@@ -366,14 +375,7 @@ def report_lines_create(
     for line in indicator_lines:
         if line.is_empty:
             continue
-        value = IndicatorValue(
-            report=report,
-            indicator=indicators[line.indicator_id],
-            value=line.total,
-            note=line.note,
-            gap_reason=line.gap_reason,
-            corrective_action=line.corrective_action,
-        )
+        value = IndicatorValue(report=report, indicator=indicators[line.indicator_id], **line.stored)
         value._history_user = actor
         values.append(value)
         for key, number in line.given_cells.items():
@@ -384,13 +386,7 @@ def report_lines_create(
     for line in activity_lines:
         if line.is_empty:
             continue
-        update = ActivityUpdate(
-            report=report,
-            activity_id=line.activity_id,
-            status=line.status,
-            percent_complete=line.percent_complete,
-            note=line.note,
-        )
+        update = ActivityUpdate(report=report, activity_id=line.activity_id, **line.stored)
         update._history_user = actor
         updates.append(update)
     # The values first: bulk_create gives them their ids, which the cells refer to.
@@ -399,57 +395,42 @@ def report_lines_create(
             bulk_create_with_history(rows, model, default_user=actor)
 
 
-def indicator_value_write(
-    *,
-    actor,
-    report: QuarterlyReport,
-    indicator: Indicator,
-    line: IndicatorLine,
-    existing: IndicatorValue | None,
-) -> None:
-    """Store one line. ``existing`` is the value the report holds for the
-    indicator, with its cells prefetched, or None."""
+def indicator_value_write(*, actor, line: IndicatorLine, existing: IndicatorValue) -> None:
+    """Store one line over the value the report already holds for its
+    indicator (with its cells prefetched): changed, or removed when emptied.
+    Lines with nothing stored yet go through report_lines_create."""
     if line.is_empty:
-        if existing is not None:
-            existing._history_user = actor
-            existing.delete()
+        existing._history_user = actor
+        existing.delete()
         return
     cells = line.given_cells
-    value = existing or IndicatorValue(report=report, indicator=indicator)
-    value.value = line.total
-    value.note = line.note
-    value.gap_reason = line.gap_reason
-    value.corrective_action = line.corrective_action
-    value._history_user = actor
-    value.save()
-    stored = {c.cell: c for c in existing.cells.all()} if existing is not None else {}
+    for name, value in line.stored.items():
+        setattr(existing, name, value)
+    existing._history_user = actor
+    existing.save()
+    stored = {c.cell: c for c in existing.cells.all()}
     for key, cell in sorted(stored.items()):
         if key not in cells:
             cell._history_user = actor
             cell.delete()
     for key, number in cells.items():
-        cell = stored.get(key) or DisaggregatedValue(indicator_value=value, cell=key)
+        cell = stored.get(key) or DisaggregatedValue(indicator_value=existing, cell=key)
         if cell.pk is None or cell.value != number:
             cell.value = number
             cell._history_user = actor
             cell.save()
 
 
-def activity_update_write(
-    *, actor, report: QuarterlyReport, line: ActivityLine, existing: ActivityUpdate | None
-) -> None:
-    """Store one line; ``existing`` is the update the report holds for the activity, or None."""
+def activity_update_write(*, actor, line: ActivityLine, existing: ActivityUpdate) -> None:
+    """Store one line over the update the report already holds for its
+    activity: changed, or removed when emptied."""
+    existing._history_user = actor
     if line.is_empty:
-        if existing is not None:
-            existing._history_user = actor
-            existing.delete()
+        existing.delete()
         return
-    update = existing or ActivityUpdate(report=report, activity_id=line.activity_id)
-    update.status = line.status
-    update.percent_complete = line.percent_complete
-    update.note = line.note
-    update._history_user = actor
-    update.save()
+    for name, value in line.stored.items():
+        setattr(existing, name, value)
+    existing.save()
 
 
 # --- Moving through the workflow ---------------------------------------------------

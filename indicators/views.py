@@ -61,8 +61,7 @@ def target_revise(request, plan_code: str, code: str):
                 rationale=form.cleaned_data["rationale"],
             )
         except ValidationError as refusal:
-            for field, problems in refusal.message_dict.items():
-                form.add_error(None if field == "__all__" or field not in form.fields else field, problems)
+            form.add_service_errors(refusal)
         else:
             messages.success(
                 request,

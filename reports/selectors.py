@@ -973,8 +973,7 @@ def indicator_targets(indicator: Indicator) -> list[TargetYear]:
 def _scores_against_original(plan, indicator, periods, originals, values, score, points):
     """The headline score and the points by the scoring rule against the
     targets adopted with the plan, from the approved values already read."""
-    years = range(plan.start_year, plan.end_year + 1)
-    if not all(year in originals for year in years):
+    if not all(year in originals for year in plan.years):
         return score, points
     by_period: dict[int, float] = {}
     for v in values:

@@ -72,6 +72,14 @@ def _page(read, *args, **kwargs):
         raise Http404 from None
 
 
+def _kept_html(plan, parts: tuple) -> dict:
+    """What a template's ``{% cache kept_seconds name kept_key %}`` needs to keep
+    HTML drawn only from stored scores until they change: their key, or None and
+    no keeping for a plan whose scores were never computed."""
+    key = s.scores_cache_key(plan=plan, parts=parts)
+    return {"kept_key": key, "kept_seconds": s.SCORES_CACHE_SECONDS if key else 0}
+
+
 def _chart(chart_id: str, title: str, figure: dict, summary: str) -> dict:
     return {"id": chart_id, "title": title, "figure": figure, "summary": summary}
 
@@ -107,17 +115,14 @@ def plan_overview(request, plan_code: str):
     completeness, organisations = s.period_completeness(plan=plan, period=period)
     missing = [row for row in organisations if row.expected and not row.received]
     counts = overview.plan.counts or {}
-    # The sections drawn only from stored scores are kept as HTML under their
-    # scores' key (plan.html); None (never computed): rendered every time.
-    kept_key = s.scores_cache_key(plan=plan, parts=("overview-html", plan.code, period.pk, everything))
     context.update(
         overview=overview,
         completeness=completeness,
         missing=missing[:MISSING_SHOWN],
         missing_more=max(0, len(missing) - MISSING_SHOWN),
         counts=[(status, counts.get(status, 0)) for status in charts.STATUS_ORDER],
-        kept_key=kept_key,
-        kept_seconds=s.SCORES_CACHE_SECONDS if kept_key else 0,
+        # The sections drawn only from stored scores (plan.html).
+        **_kept_html(plan, ("overview-html", plan.code, period.pk, everything)),
         # The charts of stored scores as callables, which the template calls:
         # built only when their section is rendered, not when it is kept.
         charts={
@@ -222,19 +227,14 @@ def indicator(request, plan_code: str, code: str):
     )
     baseline, unit = float(page.indicator.baseline), page.indicator.unit
     can_revise = user_can_revise_targets(request.user)
-    # The page is drawn from the reads above only: kept as HTML under the same
-    # key (None: scores never computed, rendered every time).
-    kept_key = s.scores_cache_key(
-        plan=plan, parts=("indicator-html", code, period.pk, reader, basis, every_value, can_revise)
-    )
     context.update(
         page=page,
         values_more=page.values_total - len(page.values),
         revised=any(t.revised for t in page.targets),
         can_revise_targets=can_revise,
         keep_params=[("targets", page.basis)] if page.basis == s.BASIS_ORIGINAL else [],
-        kept_key=kept_key,
-        kept_seconds=s.SCORES_CACHE_SECONDS if kept_key else 0,
+        # The page is drawn from the reads above and who may revise targets only.
+        **_kept_html(plan, ("indicator-html", code, period.pk, reader, basis, every_value, can_revise)),
         # Callables, which the template calls: built only when the page is not kept.
         charts={
             "trend": lambda: _chart(
