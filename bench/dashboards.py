@@ -36,7 +36,7 @@ from django.test.utils import CaptureQueriesContext, setup_test_environment  # n
 from bench.seeded import benchmark_plan  # noqa: E402
 from plans.models import Plan, User  # noqa: E402
 from reports.models import ScoreSnapshot  # noqa: E402
-from reports.services import plan_scores_recompute  # noqa: E402
+from reports.scores.recompute import plan_scores_recompute  # noqa: E402
 
 
 def pages(plan: Plan) -> dict[str, str]:

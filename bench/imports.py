@@ -45,12 +45,13 @@ from django.test.utils import CaptureQueriesContext  # noqa: E402
 from openpyxl import Workbook  # noqa: E402
 
 from bench.seeded import benchmark_plan  # noqa: E402
-from indicators.imports import ImportResult, values_import  # noqa: E402
+from indicators.imports.files import ImportResult  # noqa: E402
+from indicators.imports.values import values_import  # noqa: E402
 from indicators.models import Dimension, Indicator, QuarterlyReport, cell_categories  # noqa: E402
-from indicators.selectors import report_expected_activities, report_expected_indicators  # noqa: E402
-from indicators.services import indicator_cells  # noqa: E402
+from indicators.quarterly_report.expected import report_expected_activities, report_expected_indicators  # noqa: E402
+from indicators.quarterly_report.services import indicator_cells  # noqa: E402
 from plans.models import Organisation, Plan, ScoreState  # noqa: E402
-from reports.services import plan_scores_recompute  # noqa: E402
+from reports.scores.recompute import plan_scores_recompute  # noqa: E402
 
 
 class Rollback(Exception):

@@ -33,7 +33,7 @@ from indicators.models import ActivityUpdate, IndicatorValue, ReportState  # noq
 from plans.models import Plan  # noqa: E402
 from plans.services import scores_mark_stale  # noqa: E402
 from reports.models import ScoreSnapshot  # noqa: E402
-from reports.services import plan_scores_recompute  # noqa: E402
+from reports.scores.recompute import plan_scores_recompute  # noqa: E402
 
 
 def timed(function, repeat: int) -> float:

@@ -15,8 +15,8 @@ from indicators.models import (
     contributors_errors,
     target_errors,
 )
-from indicators.services import plain_number
 from plans.admin_site import RecordAdmin, SecretariatAdmin, SecretariatInline
+from plans.formatting import plain_number
 
 
 class CategoryInline(SecretariatInline, admin.TabularInline):

@@ -18,12 +18,13 @@ urlpatterns = [
     # The language switch must work on the login page too.
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
     path("healthz", plan_views.healthz, name="healthz"),
-    path("plans/", include("indicators.urls")),
-    path("reports/", include("indicators.report_urls")),
-    path("review/", include("indicators.review_urls")),
-    path("dashboards/", include("reports.urls")),
+    path("plans/", include("indicators.plan_page.urls")),
+    path("plans/", include("indicators.targets.urls")),
+    path("reports/", include("indicators.quarterly_report.urls")),
+    path("review/", include("indicators.review.urls")),
+    path("dashboards/", include("reports.dashboards.urls")),
     # The public summary of a plan marked public: no login.
-    path("public/", include("reports.public_urls")),
+    path("public/", include("reports.dashboards.public_urls")),
     path("api/v1/", include("ntip.api_urls")),
     path("admin/", admin.site.urls),
 ]

@@ -6,6 +6,7 @@ filtered here, where the data is read, not only in templates.
 """
 
 from django.db.models import QuerySet
+from django.http import Http404
 
 from plans.models import Organisation, Plan, Role
 
@@ -61,6 +62,15 @@ def plans_for_user(user) -> QuerySet[Plan]:
 def plan_get_for_user(user, code: str) -> Plan:
     """The plan with this code, or Plan.DoesNotExist when the user may not see it."""
     return plans_for_user(user).get(code=code)
+
+
+def plan_get_for_user_or_404(user, code: str) -> Plan:
+    """The plan with this code for a page or API view: a plan the user may not
+    see answers 404, as one that does not exist (its code is not revealed)."""
+    try:
+        return plan_get_for_user(user, code)
+    except Plan.DoesNotExist:
+        raise Http404 from None
 
 
 def organisations_for_user(user) -> QuerySet[Organisation]:

@@ -9,4 +9,4 @@ class ReportsConfig(AppConfig):
     def ready(self):
         # Register the Celery tasks in every process (web included), so that a
         # service lower down can enqueue them by name.
-        import reports.tasks  # noqa: F401
+        import reports.scores.tasks  # noqa: F401

@@ -5,7 +5,7 @@ from decimal import Decimal
 from django import template
 
 from indicators.models import ReportState
-from indicators.services import plain_number
+from plans.formatting import plain_number
 
 register = template.Library()
 

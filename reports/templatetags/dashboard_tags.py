@@ -16,7 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from indicators.models import ReportState
-from reports.charts import STATUS_COLOURS, percent, status_label
+from reports.dashboards.charts import STATUS_COLOURS, percent, status_label
 
 register = template.Library()
 

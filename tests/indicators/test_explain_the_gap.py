@@ -13,19 +13,17 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
 from indicators.models import IndicatorValue, QuarterlyReport, ReportEvent
-from indicators.selectors import indicators_to_explain
-from indicators.services import (
-    IndicatorLine,
+from indicators.quarterly_report.selectors import indicators_to_explain
+from indicators.quarterly_report.services import IndicatorLine, report_open, report_save
+from indicators.quarterly_report.workflow import (
     report_import,
-    report_open,
     report_reopen,
-    report_save,
     report_submit,
     submission_errors,
 )
 from plans.models import AuditEvent
 from reports.models import ScoreSnapshot
-from reports.services import plan_scores_recompute
+from reports.scores.recompute import plan_scores_recompute
 from tests.factories import (
     IndicatorFactory,
     ObjectiveFactory,
@@ -257,7 +255,10 @@ def test_the_first_quarter_has_nothing_to_explain(nsp, ministry, reviewer, focal
 
 
 def form_url(period_code="2024-Q2") -> str:
-    return reverse("report_form", kwargs={"org_code": "MOI", "plan_code": "NSP", "period_code": period_code})
+    return reverse(
+        "quarterly_report:report_form",
+        kwargs={"org_code": "MOI", "plan_code": "NSP", "period_code": period_code},
+    )
 
 
 def signed_in(user) -> Client:

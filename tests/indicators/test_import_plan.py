@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.management import CommandError, call_command
 from openpyxl import Workbook
 
-from indicators.imports import plan_workbook_import
+from indicators.imports.plan_workbook import plan_workbook_import
 from indicators.models import Category, Dimension, Indicator, Target
 from plans.models import AuditEvent, Organisation, Plan, ReportingPeriod, ScoreState
 from strategies.models import Activity, Objective, Pillar

@@ -11,7 +11,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from openpyxl import Workbook
 
-from indicators.imports import values_import
+from indicators.imports.values import values_import
 from indicators.models import (
     ActivityUpdate,
     Dimension,
@@ -23,7 +23,7 @@ from indicators.models import (
 )
 from plans.models import AuditEvent, ScoreState
 from reports.models import ScoreSnapshot
-from reports.services import plan_scores_recompute
+from reports.scores.recompute import plan_scores_recompute
 from tests.factories import (
     ActivityFactory,
     CategoryFactory,

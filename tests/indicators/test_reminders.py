@@ -6,10 +6,10 @@ import smtplib
 import pytest
 from django.conf import settings
 
-from indicators import reminders
 from indicators.models import ReminderKind, ReminderSent
-from indicators.reminders import reminder_send, reminders_send
-from indicators.tasks import send_report_reminders
+from indicators.quarterly_report import reminders
+from indicators.quarterly_report.reminders import reminder_send, reminders_send
+from indicators.quarterly_report.tasks import send_report_reminders
 from ntip.celery import app as celery_app
 from plans.models import Role
 from tests.factories import (
@@ -231,7 +231,7 @@ def test_an_organisation_without_a_focal_point_to_write_to_is_reminded_once_it_h
 
 
 def test_the_daily_task_sends_todays_reminders(nsp, people, mailoutbox, monkeypatch):
-    monkeypatch.setattr("indicators.tasks.timezone.localdate", lambda: REMINDER_DAY)
+    monkeypatch.setattr("indicators.quarterly_report.tasks.timezone.localdate", lambda: REMINDER_DAY)
 
     assert send_report_reminders() == 2
     assert len(mailoutbox) == 2

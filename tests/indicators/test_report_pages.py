@@ -11,7 +11,8 @@ from django.test import Client
 from django.urls import reverse
 
 from indicators.models import Evidence, IndicatorValue, QuarterlyReport
-from indicators.services import report_approve, report_open, report_return, report_submit
+from indicators.quarterly_report.services import report_open
+from indicators.quarterly_report.workflow import report_approve, report_return, report_submit
 from tests.factories import (
     ActivityFactory,
     CategoryFactory,
@@ -82,7 +83,8 @@ def signed_in(user) -> Client:
 
 def form_url(org_code="MOI", period_code="2024-Q2", plan_code="NSP") -> str:
     return reverse(
-        "report_form", kwargs={"org_code": org_code, "plan_code": plan_code, "period_code": period_code}
+        "quarterly_report:report_form",
+        kwargs={"org_code": org_code, "plan_code": plan_code, "period_code": period_code},
     )
 
 
@@ -122,7 +124,11 @@ def draft(plan, ministry, focal_point):
 
 
 def test_anonymous_visitors_are_asked_to_sign_in(client, plan, draft):
-    for url in (reverse("my_reports"), form_url(), reverse("evidence_download", args=[1])):
+    for url in (
+        reverse("quarterly_report:my_reports"),
+        form_url(),
+        reverse("quarterly_report:evidence_download", args=[1]),
+    ):
         response = client.get(url)
         assert response.status_code == 302
         assert response.url.startswith("/accounts/login/")
@@ -132,7 +138,7 @@ def test_focal_point_sees_their_organisations_reports_with_what_is_due(plan, min
     approved_report(ministry, plan["plan"].periods.get(code="2024-Q1"), values={plan["trained"]: 8})
     returned = approved_report(ministry, plan["period"], state="SUBMITTED")
     report_return(actor=reviewer, report=returned, comment="The training figure looks doubled")
-    response = signed_in(focal_point).get(reverse("my_reports"))
+    response = signed_in(focal_point).get(reverse("quarterly_report:my_reports"))
     assert response.status_code == 200
     content = response.content.decode()
     assert "returned:</strong> The training figure looks doubled" in content
@@ -146,23 +152,25 @@ def test_focal_point_sees_their_organisations_reports_with_what_is_due(plan, min
 
 def test_focal_point_does_not_see_another_ministrys_reports(plan, other_ministry, focal_point):
     approved_report(other_ministry, plan["period"], state="DRAFT")
-    content = signed_in(focal_point).get(reverse("my_reports")).content.decode()
+    content = signed_in(focal_point).get(reverse("quarterly_report:my_reports")).content.decode()
     assert form_url(org_code="MOJ") not in content
 
 
 @pytest.mark.parametrize("who", ["reviewer", "partner"])
 def test_reviewers_and_partners_have_no_my_reports_page(plan, request, who):
-    assert signed_in(request.getfixturevalue(who)).get(reverse("my_reports")).status_code == 403
+    assert (
+        signed_in(request.getfixturevalue(who)).get(reverse("quarterly_report:my_reports")).status_code == 403
+    )
 
 
 def test_admin_chooses_an_organisation_then_sees_its_reports(plan, admin_user, draft):
     client = signed_in(admin_user)
-    chooser = client.get(reverse("my_reports")).content.decode()
+    chooser = client.get(reverse("quarterly_report:my_reports")).content.decode()
     assert 'value="MOI"' in chooser and 'value="MOJ"' in chooser
     assert form_url() not in chooser
-    content = client.get(reverse("my_reports"), {"organisation": "MOI"}).content.decode()
+    content = client.get(reverse("quarterly_report:my_reports"), {"organisation": "MOI"}).content.decode()
     assert form_url() in content
-    assert client.get(reverse("my_reports"), {"organisation": "NOPE"}).status_code == 404
+    assert client.get(reverse("quarterly_report:my_reports"), {"organisation": "NOPE"}).status_code == 404
 
 
 def test_opening_a_report_does_not_create_it_starting_does(plan, ministry, focal_point):
@@ -444,7 +452,7 @@ def test_a_pdf_is_attached_and_downloadable_by_those_who_may_see_the_report(
     )
     assert evidence.indicator == plan["trained"]
     assert "training register" not in evidence.file.name  # stored under a random name
-    url = reverse("evidence_download", args=[evidence.pk])
+    url = reverse("quarterly_report:evidence_download", args=[evidence.pk])
     assert url in signed_in(focal_point).get(form_url()).content.decode()
     for user in (focal_point, reviewer):
         download = signed_in(user).get(url)
@@ -521,7 +529,7 @@ def test_evidence_is_removed_by_the_focal_point_while_the_report_is_a_draft(
     client.post(form_url(), {**full_post(plan, draft), field: upload("a.pdf", PDF)})
     evidence = Evidence.objects.get()
     stored = evidence.file.path
-    remove = reverse("evidence_remove", args=[evidence.pk])
+    remove = reverse("quarterly_report:evidence_remove", args=[evidence.pk])
     assert signed_in(reviewer).post(remove).status_code == 403
     with django_capture_on_commit_callbacks(execute=True):
         assert client.post(remove).status_code == 302
@@ -534,7 +542,7 @@ def test_evidence_of_a_submitted_report_cannot_be_removed(plan, draft, focal_poi
     client = signed_in(focal_point)
     client.post(form_url(), {**full_post(plan, draft, action="submit"), field: upload("a.pdf", PDF)})
     evidence = Evidence.objects.get()
-    client.post(reverse("evidence_remove", args=[evidence.pk]))
+    client.post(reverse("quarterly_report:evidence_remove", args=[evidence.pk]))
     assert Evidence.objects.filter(pk=evidence.pk).exists()
 
 
@@ -575,10 +583,10 @@ def test_pages_run_a_fixed_number_of_queries_whatever_the_plans_size(
     with django_assert_max_num_queries(FORM_QUERIES):
         assert client.get(form_url()).status_code == 200
     with django_assert_max_num_queries(MY_REPORTS_QUERIES):
-        assert client.get(reverse("my_reports")).status_code == 200
+        assert client.get(reverse("quarterly_report:my_reports")).status_code == 200
     admin = signed_in(admin_user)
     with django_assert_max_num_queries(ADMIN_MY_REPORTS_QUERIES):
-        assert admin.get(reverse("my_reports"), {"organisation": "MOI"}).status_code == 200
+        assert admin.get(reverse("quarterly_report:my_reports"), {"organisation": "MOI"}).status_code == 200
 
 
 def test_the_form_page_shows_what_helps_to_answer(plan, draft, ministry, focal_point):
@@ -601,7 +609,7 @@ def test_partners_never_download_evidence_even_of_an_approved_report(
     draft.refresh_from_db()
     report_submit(actor=focal_point, report=draft)
     report_approve(actor=reviewer, report=draft)
-    url = reverse("evidence_download", args=[evidence.pk])
+    url = reverse("quarterly_report:evidence_download", args=[evidence.pk])
     assert signed_in(reviewer).get(url).status_code == 200
     # Registers and court lists may name survivors: partners get aggregate figures only.
     assert signed_in(partner).get(url).status_code == 404

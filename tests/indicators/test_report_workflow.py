@@ -6,16 +6,18 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from indicators.models import IndicatorValue, ReportEvent
-from indicators.services import (
+from indicators.quarterly_report.services import (
     ActivityLine,
     IndicatorLine,
     ReportConflict,
     TransitionNotAllowed,
-    report_approve,
     report_open,
+    report_save,
+)
+from indicators.quarterly_report.workflow import (
+    report_approve,
     report_reopen,
     report_return,
-    report_save,
     report_submit,
     reports_approve,
 )

@@ -9,7 +9,7 @@ import pytest
 from rest_framework.authtoken.models import Token
 
 from indicators.models import IndicatorValue, QuarterlyReport, ReportEvent
-from indicators.services import IndicatorLine, report_open, report_save
+from indicators.quarterly_report.services import IndicatorLine, report_open, report_save
 from plans.models import Role
 from tests.factories import (
     ActivityFactory,

@@ -9,16 +9,9 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from indicators.models import QuarterlyReport, ReportEvent
-from indicators.selectors import Change, report_changes_since_last_version
-from indicators.services import (
-    ActivityLine,
-    IndicatorLine,
-    report_approve,
-    report_open,
-    report_return,
-    report_save,
-    report_submit,
-)
+from indicators.quarterly_report.services import ActivityLine, IndicatorLine, report_open, report_save
+from indicators.quarterly_report.workflow import report_approve, report_return, report_submit
+from indicators.review.changes import Change, report_changes_since_last_version
 from tests.factories import (
     ActivityFactory,
     CategoryFactory,
@@ -76,7 +69,7 @@ def submitted(p, focal_point, ministry, **figures):
 
 
 def review_url(report):
-    return reverse("review_report", args=[report.pk])
+    return reverse("review:review_report", args=[report.pk])
 
 
 def messages_of(response):
@@ -86,7 +79,7 @@ def messages_of(response):
 # --- Who may open the pages -----------------------------------------------------------
 
 
-@pytest.mark.parametrize("page", ["review_queue", "review_report", "reporting_status"])
+@pytest.mark.parametrize("page", ["review:review_queue", "review:review_report", "review:reporting_status"])
 @pytest.mark.parametrize(
     ("who", "status"), [("reviewer", 200), ("admin_user", 200), ("focal_point", 403), ("partner", 403)]
 )
@@ -95,14 +88,14 @@ def test_only_the_secretariat_opens_the_review_pages(
 ):
     report = approved_report(ministry, plan_for_moi["period"], state="SUBMITTED")
     client.force_login(request.getfixturevalue(who))
-    url = review_url(report) if page == "review_report" else reverse(page)
+    url = review_url(report) if page == "review:review_report" else reverse(page)
     assert client.get(url).status_code == status
 
 
-@pytest.mark.parametrize("page", ["review_queue", "review_report", "reporting_status"])
+@pytest.mark.parametrize("page", ["review:review_queue", "review:review_report", "review:reporting_status"])
 def test_anonymous_visitors_are_asked_to_sign_in(client, plan_for_moi, ministry, page):
     report = approved_report(ministry, plan_for_moi["period"], state="SUBMITTED")
-    url = review_url(report) if page == "review_report" else reverse(page)
+    url = review_url(report) if page == "review:review_report" else reverse(page)
     response = client.get(url)
     assert response.status_code == 302
     assert response.url.startswith("/accounts/login/")
@@ -112,23 +105,23 @@ def test_a_focal_point_cannot_approve_through_the_page(client, plan_for_moi, min
     report = approved_report(ministry, plan_for_moi["period"], state="SUBMITTED")
     client.force_login(focal_point)
     assert client.post(review_url(report), {"action": "approve"}).status_code == 403
-    assert client.post(reverse("review_queue"), {"reports": [report.pk]}).status_code == 403
+    assert client.post(reverse("review:review_queue"), {"reports": [report.pk]}).status_code == 403
     report.refresh_from_db()
     assert report.state == "SUBMITTED"
 
 
 def test_the_secretariat_sees_the_review_links_in_the_menu(client, reviewer, focal_point):
     client.force_login(reviewer)
-    assert reverse("review_queue").encode() in client.get("/").content
+    assert reverse("review:review_queue").encode() in client.get("/").content
     client.force_login(focal_point)
-    assert reverse("review_queue").encode() not in client.get("/").content
+    assert reverse("review:review_queue").encode() not in client.get("/").content
 
 
 # --- The queue ----------------------------------------------------------------------
 
 
 def queue(client, **params):
-    response = client.get(reverse("review_queue"), params)
+    response = client.get(reverse("review:review_queue"), params)
     assert response.status_code == 200
     return {(r.organisation.code, r.period.code, r.state) for r in response.context["page"]}
 
@@ -192,7 +185,7 @@ def test_the_queue_marks_reports_first_submitted_after_the_deadline(client, revi
         first_submitted_at=datetime.datetime.combine(period.deadline, datetime.time(9), tzinfo=datetime.UTC)
     )
     client.force_login(reviewer)
-    response = client.get(reverse("review_queue"))
+    response = client.get(reverse("review:review_queue"))
     rows = {r.organisation.code: r.is_late for r in response.context["page"]}
     assert rows == {late.organisation.code: True, "MOSVY": False}
     assert response.content.count(b">late</span>") == 1
@@ -202,8 +195,8 @@ def test_the_queue_is_paginated(client, reviewer, plan_for_moi):
     for n in range(55):
         approved_report(OrganisationFactory(code=f"PC{n:02}"), plan_for_moi["period"], state="SUBMITTED")
     client.force_login(reviewer)
-    first = client.get(reverse("review_queue"))
-    second = client.get(reverse("review_queue"), {"page": 2})
+    first = client.get(reverse("review:review_queue"))
+    second = client.get(reverse("review:review_queue"), {"page": 2})
     assert (len(first.context["page"]), len(second.context["page"])) == (50, 5)
     assert b"Page 1 of 2" in first.content
 
@@ -218,7 +211,7 @@ def test_bulk_approval_approves_only_submitted_reports_and_lists_the_skipped(
     done = approved_report(ministry, q1)
     client.force_login(reviewer)
     response = client.post(
-        reverse("review_queue"),
+        reverse("review:review_queue"),
         {"reports": [one.pk, two.pk, draft.pk, done.pk], "next": "/review/?state=ALL"},
         follow=True,
     )
@@ -234,15 +227,17 @@ def test_bulk_approval_approves_only_submitted_reports_and_lists_the_skipped(
 
 def test_bulk_approval_with_nothing_selected_says_so(client, reviewer):
     client.force_login(reviewer)
-    response = client.post(reverse("review_queue"), {}, follow=True)
+    response = client.post(reverse("review:review_queue"), {}, follow=True)
     assert messages_of(response) == ["Select at least one report to approve."]
 
 
 def test_bulk_approval_never_redirects_off_site(client, reviewer, plan_for_moi, ministry):
     report = approved_report(ministry, plan_for_moi["period"], state="SUBMITTED")
     client.force_login(reviewer)
-    response = client.post(reverse("review_queue"), {"reports": [report.pk], "next": "https://evil.example/"})
-    assert response.url == reverse("review_queue")
+    response = client.post(
+        reverse("review:review_queue"), {"reports": [report.pk], "next": "https://evil.example/"}
+    )
+    assert response.url == reverse("review:review_queue")
 
 
 # --- One report's review ---------------------------------------------------------------
@@ -256,7 +251,7 @@ def test_the_reviewer_approves_a_report_with_a_comment(client, reviewer, plan_fo
         {"action": "approve", "approve-comment": "Figures match the registers"},
         follow=True,
     )
-    assert response.redirect_chain[-1][0] == reverse("review_queue")
+    assert response.redirect_chain[-1][0] == reverse("review:review_queue")
     assert "MOI 2024-Q2 approved." in messages_of(response)
     report.refresh_from_db()
     assert (report.state, report.approved_by) == ("APPROVED", reviewer)
@@ -476,7 +471,7 @@ def test_work_in_progress_on_a_returned_report_is_compared_with_its_last_submiss
 def test_a_report_reopened_after_approval_is_compared_with_the_approved_version(
     reviewer, plan_for_moi, ministry, focal_point
 ):
-    from indicators.services import report_reopen
+    from indicators.quarterly_report.workflow import report_reopen
 
     report = submitted(plan_for_moi, focal_point, ministry)
     report_approve(actor=reviewer, report=report)
@@ -542,7 +537,7 @@ def test_evidence_files_are_listed_with_their_names(client, reviewer, plan_for_m
         ]
         assert [e.original_name for e in line.evidence] == ["training-register.pdf"]
         try:
-            download = reverse("evidence_download", args=[evidence.pk])
+            download = reverse("quarterly_report:evidence_download", args=[evidence.pk])
         except NoReverseMatch:  # the report pages provide downloads; without them, names only
             download = None
         if download:
@@ -572,7 +567,7 @@ def test_the_status_grid_shows_states_late_and_missing_reports(client, reviewer,
     )
 
     client.force_login(reviewer)
-    response = client.get(reverse("reporting_status"), {"plan": "NSP"})
+    response = client.get(reverse("review:reporting_status"), {"plan": "NSP"})
     status = response.context["status"]
     today = timezone.localdate()
     assert [p.code for p in status.periods] == [p.code for p in plan.periods.filter(start__lte=today)]
@@ -612,14 +607,14 @@ def test_an_activity_lead_is_not_expected_after_the_activity_was_reported_comple
     activity = ActivityFactory(objective=plan_for_moi["objective"], lead=lead)
     approved_report(lead, plan.periods.get(index=2), updates={activity: ("COMPLETED", 100)})
     client.force_login(reviewer)
-    status = client.get(reverse("reporting_status"), {"plan": "NSP"}).context["status"]
+    status = client.get(reverse("review:reporting_status"), {"plan": "NSP"}).context["status"]
     [row] = [row for row in status.rows if row.organisation == lead]
     assert [c.missing for c in row.cells[:4]] == [True, False, False, False]
 
 
 def test_an_unknown_plan_is_not_found(client, reviewer):
     client.force_login(reviewer)
-    assert client.get(reverse("reporting_status"), {"plan": "NOPE"}).status_code == 404
+    assert client.get(reverse("review:reporting_status"), {"plan": "NOPE"}).status_code == 404
 
 
 # --- A fixed number of queries, whatever the size ----------------------------------------
@@ -672,7 +667,7 @@ def test_the_review_pages_run_a_fixed_number_of_queries(
     # Queue: session, user, the user's organisation (menu), the chosen plan, the choices of
     # plan, period, pillar and organisation, the count, the page.
     with django_assert_max_num_queries(10):
-        response = client.get(reverse("review_queue"), {"plan": "NSP", "state": "SUBMITTED"})
+        response = client.get(reverse("review:review_queue"), {"plan": "NSP", "state": "SUBMITTED"})
     assert len(response.context["page"]) == size + 1
     # Review page: session, user, report, events, values, cells, updates, evidence, categories,
     # value/cell/update history (3), indicators, activities, the user's organisation (menu).
@@ -682,5 +677,5 @@ def test_the_review_pages_run_a_fixed_number_of_queries(
     # Status page: session, user, plans, periods, four for who is expected (lead, contributors,
     # finished activities, activities), reports, organisations, the user's organisation (menu).
     with django_assert_max_num_queries(11):
-        response = client.get(reverse("reporting_status"), {"plan": "NSP"})
+        response = client.get(reverse("review:reporting_status"), {"plan": "NSP"})
     assert len(response.context["status"].rows) == size + 2

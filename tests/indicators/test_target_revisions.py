@@ -8,11 +8,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import ProtectedError
 
 from indicators.models import Target, TargetRevision
-from indicators.selectors import report_contents
-from indicators.services import targets_revise
+from indicators.quarterly_report.selectors import report_contents
+from indicators.targets.services import targets_revise
 from plans.models import AuditEvent, ScoreState
 from reports.models import ScoreSnapshot
-from reports.services import plan_scores_recompute
+from reports.scores.recompute import plan_scores_recompute
 from tests.factories import IndicatorFactory, ObjectiveFactory, PlanFactory, approved_report
 
 pytestmark = pytest.mark.django_db

@@ -17,7 +17,7 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 # Pages anyone may open without signing in (public_summary: a plan marked public).
-OPEN_PAGES = {"login", "set_language", "healthz", "public_summary"}
+OPEN_PAGES = {"login", "set_language", "healthz", "public:public_summary"}
 
 
 def all_url_names(resolver=None, prefix=""):
@@ -42,7 +42,7 @@ def test_every_page_but_login_asks_anonymous_visitors_to_sign_in(client):
     checked = 0
     for name, pattern in all_url_names():
         # The admin has its own wall (tested below); the API answers 401 (tests/reports/test_api.py).
-        if name in OPEN_PAGES or name.startswith(("admin:", "api-")):
+        if name in OPEN_PAGES or name.startswith(("admin:", "api:")):
             continue
         url = url_for_test(name, pattern, plan.code)
         response = client.get(url)

@@ -3,7 +3,7 @@
 import pytest
 from rest_framework.authtoken.models import Token
 
-from reports.services import plan_scores_recompute
+from reports.scores.recompute import plan_scores_recompute
 from tests.conftest import PASSWORD
 from tests.factories import (
     IndicatorFactory,

@@ -5,22 +5,13 @@ import json
 
 from django.core.serializers.json import DjangoJSONEncoder
 
-from reports import charts
-from reports.charts import EXPECTED_COLOUR, STATUS_COLOURS, STATUS_ORDER
+from reports.dashboards import charts
+from reports.dashboards.charts import EXPECTED_COLOUR, STATUS_COLOURS, STATUS_ORDER
+from reports.dashboards.indicator import CategoryTotal, DimensionBreakdown, IndicatorPoint, OrganisationSeries
+from reports.dashboards.justice_chain import JUSTICE_CHAINS, ChainCell, ChainIndicator, ChainTable, ChainYear
+from reports.dashboards.plan_overview import TrendSeries
+from reports.dashboards.score_rows import ScoreRow
 from reports.scoring import Completeness
-from reports.selectors import (
-    JUSTICE_CHAINS,
-    CategoryTotal,
-    ChainCell,
-    ChainIndicator,
-    ChainTable,
-    ChainYear,
-    DimensionBreakdown,
-    IndicatorPoint,
-    OrganisationSeries,
-    ScoreRow,
-    TrendSeries,
-)
 
 
 def row(code, status, achieved, expected, progress=None, name="Pillar"):

@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from indicators.models import QuarterlyReport
 from plans.models import Organisation
-from reports.selectors import organisations_expected, period_completeness
+from reports.completeness import organisations_expected, period_completeness
 from tests.factories import (
     ActivityFactory,
     IndicatorFactory,

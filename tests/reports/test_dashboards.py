@@ -11,22 +11,14 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from indicators.models import Category, DisaggregatedValue, IndicatorValue, ReportEvent
-from indicators.services import report_approve
+from indicators.quarterly_report.workflow import report_approve
 from plans.models import Plan, User
 from plans.services import scores_mark_stale
-from reports.selectors import (
-    JUSTICE_INDICATOR_CODES,
-    LATE,
-    MISSING,
-    NOT_EXPECTED,
-    ON_TIME,
-    PENDING,
-    SUPPRESSION_THRESHOLD,
-    _target_to_date,
-    report_timeliness,
-    suppress_small,
-)
-from reports.services import plan_scores_recompute
+from reports.dashboards.indicator import _target_to_date
+from reports.dashboards.justice_chain import JUSTICE_INDICATOR_CODES
+from reports.dashboards.scorecard import LATE, MISSING, NOT_EXPECTED, ON_TIME, PENDING, report_timeliness
+from reports.privacy import SUPPRESSION_THRESHOLD, suppress_small
+from reports.scores.recompute import plan_scores_recompute
 from tests.factories import (
     ActivityFactory,
     DimensionFactory,
@@ -623,7 +615,7 @@ def test_the_indicator_page_shows_a_figure_as_soon_as_it_is_approved(
 
 
 def test_the_indicator_page_lists_the_newest_values_and_offers_them_all(client, plan, partner, monkeypatch):
-    monkeypatch.setattr("reports.views.VALUES_SHOWN", 3)
+    monkeypatch.setattr("reports.dashboards.views.VALUES_SHOWN", 3)
     client.force_login(partner)
     url = "/dashboards/NSP/indicators/I1.1.1/?period=2024-Q4"
 

@@ -7,7 +7,7 @@ from indicators.models import Indicator
 from plans.models import ScoreState
 from plans.services import scores_mark_stale
 from reports.models import ScoreSnapshot
-from reports.services import plan_scores_recompute, scores_take_lease
+from reports.scores.recompute import plan_scores_recompute, scores_take_lease
 from strategies.models import Objective
 from tests.factories import (
     ActivityFactory,
@@ -183,7 +183,7 @@ def test_a_plan_held_by_another_worker_is_left_alone(worked_example):
 
 def test_an_approval_during_a_recompute_leaves_the_plan_stale_for_another_round(worked_example, monkeypatch):
     plan, _ = worked_example
-    from reports import services
+    from reports.scores import recompute as services
 
     real_write = services.plan_scores_write
     calls = []

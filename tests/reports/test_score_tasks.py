@@ -17,7 +17,7 @@ from plans import services
 from plans.models import ScoreState
 from plans.services import scores_mark_stale
 from reports.models import ScoreSnapshot
-from reports.tasks import recompute_all_scores, reconcile_stale_scores
+from reports.scores.tasks import recompute_all_scores, reconcile_stale_scores
 from tests.factories import (
     IndicatorFactory,
     ObjectiveFactory,

@@ -36,10 +36,10 @@ from indicators.models import (
     cell_categories,
     value_errors,
 )
-from indicators.selectors import indicators_to_explain
-from indicators.services import submission_errors
+from indicators.quarterly_report.selectors import indicators_to_explain
+from indicators.quarterly_report.workflow import submission_errors
 from plans.models import AuditEvent, Organisation, OrganisationKind, Plan, Role, User, normalise_text
-from reports.demo import MISSED_QUARTERS, PLAN_CODE, TARGET_REVISIONS
+from reports.demo.content import MISSED_QUARTERS, PLAN_CODE, TARGET_REVISIONS
 from strategies.models import Activity
 
 pytestmark = pytest.mark.django_db

@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from indicators.imports import ImportResult, plan_workbook_import
+from indicators.imports.files import ImportResult
+from indicators.imports.plan_workbook import plan_workbook_import
 
 
 def print_result(command: BaseCommand, result: ImportResult) -> None:

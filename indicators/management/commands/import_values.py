@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from indicators.imports import values_import
+from indicators.imports.values import values_import
 from indicators.management.commands.import_plan import print_result
 
 

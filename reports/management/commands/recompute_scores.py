@@ -3,7 +3,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from plans.models import Plan, ScoreState
-from reports.services import plan_scores_recompute
+from reports.scores.recompute import plan_scores_recompute
 
 
 class Command(BaseCommand):

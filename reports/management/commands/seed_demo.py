@@ -5,9 +5,10 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 
 from plans.models import ScoreState
-from reports.demo import PLAN_CODE, SeedResult, demo_seed
+from reports.demo.content import PLAN_CODE
+from reports.demo.seed import SeedResult, demo_seed
 from reports.models import ScoreSnapshot
-from reports.services import plan_scores_recompute
+from reports.scores.recompute import plan_scores_recompute
 
 
 class Command(BaseCommand):

@@ -1,0 +1,302 @@
+"""The focal point's pages: "My reports", the quarterly report form, evidence files.
+
+A focal point reports for their own organisation; the secretariat administrator
+may report on behalf of any organisation (plans.access.user_can_edit_report).
+Reviewers read reports on the review pages and partners never edit; both may
+still read here a report that reports_for_user lets them open.
+"""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from indicators.access import evidence_for_user, reports_for_user
+from indicators.models import QuarterlyReport, ReportState
+from indicators.quarterly_report.evidence import evidence_attach, evidence_remove
+from indicators.quarterly_report.expected import report_expected_activities, report_expected_indicators
+from indicators.quarterly_report.forms import ReportForm, report_sections
+from indicators.quarterly_report.selectors import (
+    organisation_report_overview,
+    organisations_reporting,
+    period_is_due,
+    report_contents,
+    report_events,
+)
+from indicators.quarterly_report.services import (
+    ReportConflict,
+    TransitionNotAllowed,
+    report_open,
+    report_save,
+)
+from indicators.quarterly_report.workflow import report_submit
+from plans.access import plan_get_for_user_or_404, user_can_edit_report, user_is_admin
+from plans.models import Organisation, ReportingPeriod, Role
+
+EDITABLE = (ReportState.DRAFT, ReportState.RETURNED)
+
+
+def report_url(report: QuarterlyReport) -> str:
+    return reverse(
+        "quarterly_report:report_form",
+        kwargs={
+            "org_code": report.organisation.code,
+            "plan_code": report.period.plan.code,
+            "period_code": report.period.code,
+        },
+    )
+
+
+@require_GET
+def my_reports(request):
+    """A focal point's organisation's reports, period by period, with what is due;
+    the secretariat administrator first chooses the organisation."""
+    user = request.user
+    if user_is_admin(user):
+        organisations = organisations_reporting(user=user)
+        code = request.GET.get("organisation", "")
+        organisation = organisations.filter(code=code).first() if code else None
+        if code and organisation is None:
+            raise Http404
+    elif user.role == Role.FOCAL_POINT and user.organisation_id:
+        organisations = None
+        organisation = user.organisation
+    else:
+        # Reviewers work from the review pages; partners never report.
+        raise PermissionDenied(_("Only focal points and the secretariat administrator fill in reports."))
+    overview = organisation_report_overview(user=user, organisation=organisation) if organisation else []
+    return render(
+        request,
+        "indicators/my_reports.html",
+        {
+            "nav": "reports",
+            "organisation": organisation,
+            "organisations": organisations,
+            "overview": overview,
+        },
+    )
+
+
+def report_target(org_code: str, plan_code: str, period_code: str, user):
+    """The organisation and period named in the URL, or 404."""
+    plan = plan_get_for_user_or_404(user, plan_code)
+    organisation = get_object_or_404(Organisation, code=org_code)
+    period = get_object_or_404(ReportingPeriod, plan=plan, code=period_code)
+    period.plan = plan
+    return organisation, period
+
+
+@require_http_methods(["GET", "POST"])
+def report_form(request, org_code: str, plan_code: str, period_code: str):
+    """One organisation's report for one period: the form while it is a draft
+    or returned, read-only once submitted or approved."""
+    organisation, period = report_target(org_code, plan_code, period_code, request.user)
+    can_edit = user_can_edit_report(request.user, organisation)
+    report = (
+        reports_for_user(request.user)
+        .select_related("updated_by")
+        .filter(organisation=organisation, period=period)
+        .first()
+    )
+    if not can_edit:
+        # A GET never creates a report; a reader sees only what reports_for_user allows.
+        if report is None:
+            raise Http404
+        if request.method == "POST":
+            raise PermissionDenied(_("You may not edit %(org)s's report.") % {"org": organisation.code})
+        return render_read_only(request, report)
+    if report is None:
+        return report_start(request, organisation, period)
+    if report.state not in EDITABLE:
+        if request.method == "POST":
+            messages.error(
+                request,
+                _("This report is %(state)s and can no longer be edited.")
+                % {"state": report.get_state_display()},
+            )
+            return redirect(report_url(report))
+        return render_read_only(request, report)
+
+    indicators = report_expected_indicators(report)
+    activities = report_expected_activities(report)
+    contents = report_contents(report, indicator_ids=indicators)
+
+    def form_for(data=None, files=None) -> ReportForm:
+        return ReportForm(
+            data, files, report=report, indicators=indicators, activities=activities, contents=contents
+        )
+
+    if request.method == "GET":
+        return render_form(request, report, form_for(), indicators, activities, contents)
+
+    action = request.POST.get("action")
+    if action not in ("save", "submit"):
+        return redirect(report_url(report))
+    # A mutable copy, so that the version can move on after a save.
+    form = form_for(request.POST.copy(), request.FILES)
+    if not form.is_valid() or form.line_errors:
+        return render_form(request, report, form, indicators, activities, contents, status=422)
+    conflict = ""
+    try:
+        with transaction.atomic():
+            report_save(
+                actor=request.user,
+                report=report,
+                version=form.cleaned_data["version"],
+                indicator_lines=form.indicator_lines(),
+                activity_lines=form.activity_lines(),
+            )
+            for indicator, uploaded in form.evidence_uploads():
+                evidence_attach(
+                    actor=request.user, report=report, indicator=indicator, uploaded_file=uploaded
+                )
+    except ValidationError as error:
+        form.add_service_errors(error)
+    except ReportConflict as refusal:
+        # The form keeps the version it was opened at: saving again is refused
+        # again until the user reloads and sees the other person's changes.
+        conflict = str(refusal)
+    except TransitionNotAllowed as refusal:
+        messages.error(request, str(refusal))
+        return redirect(report_url(report))
+    if conflict or form.has_any_error():
+        return render_form(
+            request, report, form, indicators, activities, contents, conflict=conflict, status=422
+        )
+
+    if action == "save":
+        messages.success(request, _("Your draft is saved. It is not submitted yet."))
+        return redirect(report_url(report))
+    try:
+        report_submit(actor=request.user, report=report)
+    except ValidationError as error:
+        # The draft was saved; the page now carries its new version.
+        form.data["version"] = str(report.version)
+        form.add_service_errors(error)
+        contents = report_contents(report, indicator_ids=indicators)
+        form.contents = contents
+        return render_form(
+            request,
+            report,
+            form,
+            indicators,
+            activities,
+            contents,
+            saved_not_submitted=True,
+            status=422,
+        )
+    except TransitionNotAllowed as refusal:
+        messages.error(request, str(refusal))
+        return redirect(report_url(report))
+    messages.success(request, _("Your report is submitted. The secretariat will review it."))
+    return redirect(report_url(report))
+
+
+def report_start(request, organisation: Organisation, period: ReportingPeriod):
+    """A report not started yet: a page with a button that starts it (a POST,
+    so that opening a link never creates a report)."""
+    due = period_is_due(period)
+    if request.method == "POST" and request.POST.get("action") == "start":
+        if not due:
+            messages.error(request, _("This quarter has not begun yet: its report cannot be started."))
+        else:
+            report = report_open(actor=request.user, organisation=organisation, period=period)
+            messages.success(request, _("The report is started as a draft."))
+            return redirect(report_url(report))
+    return render(
+        request,
+        "indicators/report_start.html",
+        {"nav": "reports", "organisation": organisation, "period": period, "due": due},
+    )
+
+
+def render_form(
+    request,
+    report,
+    form,
+    indicators,
+    activities,
+    contents,
+    *,
+    conflict: str = "",
+    saved_not_submitted: bool = False,
+    status: int = 200,
+):
+    sections = report_sections(indicators=indicators, activities=activities, contents=contents, form=form)
+    return render(
+        request,
+        "indicators/report_form.html",
+        {
+            "nav": "reports",
+            "report": report,
+            "period": report.period,
+            "organisation": report.organisation,
+            "form": form,
+            "sections": sections,
+            "error_summary": form.error_summary(),
+            "conflict": conflict,
+            "saved_not_submitted": saved_not_submitted,
+            "events": report_events(report),
+            "editable": True,
+            "has_lines": bool(indicators or activities),
+        },
+        status=status,
+    )
+
+
+def render_read_only(request, report: QuarterlyReport):
+    indicators = report_expected_indicators(report)
+    activities = report_expected_activities(report)
+    contents = report_contents(report, indicator_ids=indicators)
+    return render(
+        request,
+        "indicators/report_form.html",
+        {
+            "nav": "reports",
+            "report": report,
+            "period": report.period,
+            "organisation": report.organisation,
+            "sections": report_sections(indicators=indicators, activities=activities, contents=contents),
+            "events": report_events(report),
+            "editable": False,
+            "can_edit": user_can_edit_report(request.user, report.organisation),
+            "has_lines": bool(indicators or activities),
+        },
+    )
+
+
+@require_GET
+def evidence_download(request, pk: int):
+    """An evidence file, to those who may open its report; 404 to anyone else.
+    Sent as a download with the type recorded at upload, never rendered inline."""
+    evidence = get_object_or_404(evidence_for_user(request.user), pk=pk)
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        handle, as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "default-src 'none'; sandbox"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+def evidence_delete(request, pk: int):
+    evidence = get_object_or_404(
+        evidence_for_user(request.user).select_related("report__organisation", "report__period__plan"), pk=pk
+    )
+    report = evidence.report
+    try:
+        evidence_remove(actor=request.user, evidence=evidence)
+    except TransitionNotAllowed as refusal:
+        messages.error(request, str(refusal))
+    else:
+        messages.success(request, _("%(name)s is removed.") % {"name": evidence.original_name})
+    return redirect(report_url(report))

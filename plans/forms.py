@@ -1,0 +1,22 @@
+"""Form helpers shared by every app."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+
+class ServiceForm(forms.Form):
+    """A form whose service refuses with a ValidationError keyed like its
+    fields: each message lands next to the field it names."""
+
+    def add_service_errors(self, error: ValidationError) -> None:
+        if not hasattr(error, "error_dict"):
+            for message in error.messages:
+                self.add_error(None, message)
+            return
+        for name, messages in error.message_dict.items():
+            for message in messages:
+                self.add_line_error(name, message)
+
+    def add_line_error(self, name: str, message: str) -> None:
+        """A name the form has no field for ("__all__" included) is said above the form."""
+        self.add_error(name if name in self.fields else None, message)

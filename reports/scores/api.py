@@ -1,0 +1,110 @@
+"""Read API for scores and reporting completeness (api-and-formats.md)."""
+
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
+from rest_framework.generics import ListAPIView
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from plans.access import plans_for_user
+from plans.models import Plan, ReportingPeriod
+from reports.as_of import latest_closed_period
+from reports.completeness import period_completeness
+from reports.models import ScoreSnapshot
+
+NODE_ORDER = ["plan", "pillar", "objective", "indicator", "activity"]
+
+
+class ScoreSerializer(serializers.ModelSerializer):
+    node = serializers.CharField(source="node_type")
+    period = serializers.CharField(source="period.code")
+
+    class Meta:
+        model = ScoreSnapshot
+        fields = [
+            "node",
+            "code",
+            "period",
+            "progress",
+            "achieved",
+            "expected",
+            "status",
+            "coverage",
+            "counts",
+            "computed_at",
+        ]
+
+
+def plan_for_request(request, code: str) -> Plan:
+    return get_object_or_404(plans_for_user(request.user), code=code)
+
+
+def period_for_request(request, plan: Plan) -> ReportingPeriod:
+    """``?period=2025-Q2``, or the latest closed period of the plan."""
+    code = request.query_params.get("period")
+    if code is None:
+        return latest_closed_period(list(plan.periods.order_by("index")), timezone.localdate())
+    period = plan.periods.filter(code=code).first()
+    if period is None:
+        raise ValidationError(
+            {
+                "period": _("%(code)s is not a period of plan %(plan)s; write it like 2025-Q2.")
+                % {"code": code, "plan": plan.code}
+            }
+        )
+    return period
+
+
+class PlanScoresView(ListAPIView):
+    """The stored scores of every node of a plan for one period."""
+
+    serializer_class = ScoreSerializer
+
+    def get_queryset(self):
+        plan = plan_for_request(self.request, self.kwargs["code"])
+        period = period_for_request(self.request, plan)
+        queryset = ScoreSnapshot.objects.filter(plan=plan, period=period).select_related("period")
+        node = self.request.query_params.get("node")
+        if node is not None:
+            if node not in NODE_ORDER:
+                raise ValidationError(
+                    {"node": _("Choose one of: %(nodes)s.") % {"nodes": ", ".join(NODE_ORDER)}}
+                )
+            queryset = queryset.filter(node_type=node)
+        return queryset.order_by("node_type", "code")
+
+
+class PlanCompletenessView(APIView):
+    """Per organisation: expected to report, received, on time, report state."""
+
+    def get(self, request, code: str):
+        plan = plan_for_request(request, code)
+        period = period_for_request(request, plan)
+        overall, rows = period_completeness(plan=plan, period=period)
+        return Response(
+            {
+                "plan": plan.code,
+                "period": period.code,
+                "deadline": period.deadline,
+                "expected": overall.expected,
+                "received": overall.received,
+                "on_time": overall.on_time,
+                "completeness": overall.completeness,
+                "timeliness": overall.timeliness,
+                "organisations": [
+                    {
+                        "organisation": row.code,
+                        "name": row.name,
+                        "expected": row.expected,
+                        "received": row.received,
+                        "on_time": row.on_time,
+                        "report_state": row.report_state,
+                        "first_submitted_at": row.first_submitted_at,
+                    }
+                    for row in rows
+                ],
+            }
+        )
