@@ -1,10 +1,11 @@
-"""Who may see which quarterly reports and evidence files.
+"""Who may see which quarterly reports, evidence files and review comments.
 
-Every page, API view, import and selector of the indicators app reads reports
-and evidence through these; the role rules themselves are in plans/access.py.
+Every page, API view, import and selector reads reports and evidence through
+these (the dashboards too); the roles themselves are in plans/access.py.
 """
 
 from django.db.models import QuerySet
+from django.http import Http404
 
 from indicators.models import (
     Evidence,
@@ -37,4 +38,44 @@ def evidence_for_user(user) -> QuerySet[Evidence]:
         user.role == Role.PARTNER and not user.is_superuser
     ):
         return Evidence.objects.none()
-    return Evidence.objects.filter(report__in=reports_for_user(user)).select_related("report")
+    return Evidence.objects.filter(report__in=reports_for_user(user)).select_related(
+        "report__organisation", "report__period__plan"
+    )
+
+
+def report_get_for_user_or_404(
+    user, pk: int, reports: QuerySet[QuarterlyReport] | None = None
+) -> QuarterlyReport:
+    """The report with this id if the user may open it, else 404 (a report one
+    may not see is not revealed to exist). ``reports`` narrows or extends the
+    read (select_related, prefetch) of reports_for_user(user)."""
+    reports = reports_for_user(user) if reports is None else reports
+    try:
+        return reports.get(pk=pk)
+    except QuarterlyReport.DoesNotExist:
+        raise Http404 from None
+
+
+def evidence_get_for_user_or_404(user, pk: int) -> Evidence:
+    """The evidence file with this id if the user may download it, else 404."""
+    try:
+        return evidence_for_user(user).get(pk=pk)
+    except Evidence.DoesNotExist:
+        raise Http404 from None
+
+
+def user_sees_review_comments(user, organisation_id: int) -> bool:
+    """The secretariat's comments on an organisation's report (returned for…,
+    reopened because…) are for the secretariat and that organisation: a
+    comment may quote figures that were never approved."""
+    return user_is_secretariat(user) or bool(
+        user.is_authenticated and user.organisation_id and user.organisation_id == organisation_id
+    )
+
+
+def review_comments_audience(user) -> str:
+    """Which review comments a user sees, as a key for pages kept in the cache:
+    every one (the secretariat) or one organisation's own."""
+    if user_is_secretariat(user):
+        return "secretariat"
+    return f"organisation-{user.organisation_id if user.is_authenticated else None}"

@@ -6,7 +6,7 @@ from django.urls import path
 from rest_framework.authtoken.views import obtain_auth_token
 
 from indicators.quarterly_report import api as indicators_api
-from reports.scores import api as reports_api
+from reports import api as reports_api
 
 
 def api(view):

@@ -1,6 +1,6 @@
 """Who may see and do what. Every view, API call, export and import asks here.
 
-Roles (product.md): secretariat_admin, secretariat_reviewer, focal_point,
+Roles (docs/roles.md): secretariat_admin, secretariat_reviewer, focal_point,
 partner; anonymous visitors see only public plan summaries. Querysets are
 filtered here, where the data is read, not only in templates.
 """
@@ -35,6 +35,17 @@ def user_can_review(user) -> bool:
 def user_can_revise_targets(user) -> bool:
     """May revise a plan's targets after a review (the mid-term review)."""
     return user_is_admin(user)
+
+
+def user_fills_in_reports(user) -> bool:
+    """Fills in quarterly reports at all: a focal point (for their
+    organisation) or the secretariat administrator (on behalf of any).
+    Reviewers work from the review pages; partners never report."""
+    if user_is_admin(user):
+        return True
+    return bool(
+        user.is_authenticated and user.is_active and user.role == Role.FOCAL_POINT and user.organisation_id
+    )
 
 
 def user_can_edit_report(user, organisation: Organisation) -> bool:

@@ -117,10 +117,6 @@ class User(AbstractUser):
         if self.role == self.Role.FOCAL_POINT and self.organisation_id is None:
             raise ValidationError({"organisation": _("A focal point must belong to an organisation.")})
 
-    @property
-    def is_secretariat(self) -> bool:
-        return self.role in (self.Role.SECRETARIAT_ADMIN, self.Role.SECRETARIAT_REVIEWER)
-
 
 class Plan(BilingualName):
     code = models.CharField(_("code"), max_length=40, unique=True)

@@ -30,7 +30,7 @@ class OrganisationCompleteness:
 
 def organisations_expected(*, plan: Plan, period: ReportingPeriod) -> set[int]:
     """Organisations that owe a report for the period: the same rule as the
-    report form and the reminders (indicators.selectors.plan_expected_reporters).
+    report form and the reminders (indicators.quarterly_report.expected.plan_expected_reporters).
 
     It changes only with the plan's structure or an approval, both of which
     mark the plan's scores stale, so it is kept with them (see scores_cached)."""

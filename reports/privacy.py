@@ -2,7 +2,7 @@
 public (docs/dashboards.md, "Protecting survivors").
 """
 
-# Counts of victims below this are shown to the public as "<5" (product.md,
+# Counts of victims below this are shown to the public as "<5" (docs/dashboards.md,
 # "Protecting survivors"). The one place the threshold is set.
 SUPPRESSION_THRESHOLD = 5
 

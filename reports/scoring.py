@@ -1,8 +1,8 @@
 """The scoring rule: how far each indicator, activity, objective, pillar and the
 plan have got by a period, how far they should have got, and their status.
 
-This is the one place the rule lives. It follows the product rule in
-``spec/scoring.md`` ("How progress is scored") line by line; when the two
+This is the one place the rule lives. It follows ``docs/scoring.md`` ("The
+precise rule") line by line; when the two
 disagree, one of them is a bug. Everything here is a pure function over plain
 values, with no database and no Django, so every branch can be tested directly
 and a score computed twice is the same score.

@@ -250,12 +250,37 @@ def recognise_sheet(header: list[str], specs: dict[str, SheetSpec]) -> SheetSpec
 def sheet_from_table(spec: SheetSpec, table: list, result: ImportResult, extra_columns) -> Sheet | None:
     if not table:
         return Sheet(spec.name, [], [])
-    header = [cell_text(value).lower() for value in table[0]]
+    header = sheet_header(table[0])
+    missing = report_missing_columns(spec, header, result)
+    report_unknown_columns(spec, header, result, extra_columns)
+    if missing:
+        # Every row would be reported for the missing column: one error says it.
+        return None
+    rows = [
+        row
+        for line, values in enumerate(table[1:], start=2)
+        if (row := sheet_row(spec, header, line, values, result)) is not None
+    ]
+    return Sheet(spec.name, [c for c in header if c], rows)
+
+
+def sheet_header(values) -> list[str]:
+    """The column names, lower case; spreadsheets often carry empty cells past
+    the last column."""
+    header = [cell_text(value).lower() for value in values]
     while header and not header[-1]:
         header.pop()
+    return header
+
+
+def report_missing_columns(spec: SheetSpec, header: list[str], result: ImportResult) -> list[str]:
     missing = [column for column in spec.required if column not in header]
     for column in missing:
         result.add_error(spec.name, 1, column, _("This column is missing."))
+    return missing
+
+
+def report_unknown_columns(spec: SheetSpec, header: list[str], result: ImportResult, extra_columns) -> None:
     allowed = set(spec.columns) | set(extra_columns)
     seen = set()
     for column in header:
@@ -269,23 +294,21 @@ def sheet_from_table(spec: SheetSpec, table: list, result: ImportResult, extra_c
         elif column in seen:
             result.add_error(spec.name, 1, column, _("This column appears twice."))
         seen.add(column)
-    if missing:
-        # Every row would be reported for the missing column: one error says it.
+
+
+def sheet_row(spec: SheetSpec, header: list[str], line: int, values, result: ImportResult) -> Row | None:
+    """One row under the header, or None when it is blank (skipped, not an error)."""
+    texts = [cell_text(value) for value in values]
+    if not any(texts):
         return None
-    rows = []
-    for line, values in enumerate(table[1:], start=2):
-        texts = [cell_text(value) for value in values]
-        if not any(texts):
-            continue
-        cells = {column: "" for column in header if column}
-        for index, text in enumerate(texts):
-            column = header[index] if index < len(header) else ""
-            if column:
-                cells[column] = text
-            elif text:
-                result.add_error(spec.name, line, "", _("A value under a column with no name in the header."))
-        rows.append(Row(line, cells))
-    return Sheet(spec.name, [c for c in header if c], rows)
+    cells = {column: "" for column in header if column}
+    for index, text in enumerate(texts):
+        column = header[index] if index < len(header) else ""
+        if column:
+            cells[column] = text
+        elif text:
+            result.add_error(spec.name, line, "", _("A value under a column with no name in the header."))
+    return Row(line, cells)
 
 
 def field_value(model_field: models.Field, text: str):

@@ -365,14 +365,9 @@ class PlanWorkbookRun:
     # -- the sheets ---------------------------------------------------------
 
     def import_plan(self, sheet: Sheet) -> None:
-        if not sheet.rows:
-            self.result.add_error(sheet.name, 2, "", _("Give the plan on the row under the header."))
+        row = self.plan_row(sheet)
+        if row is None:
             return
-        for extra in sheet.rows[1:]:
-            self.result.add_error(
-                sheet.name, extra.line, "", _("A workbook holds one plan: one row on this sheet.")
-            )
-        row = sheet.rows[0]
         code = self.row_code(sheet, row, {})
         if code is None:
             return
@@ -383,16 +378,39 @@ class PlanWorkbookRun:
             plan = Plan(code=code)
         names = PLAIN_COLUMNS["plan"]
         before = field_snapshot(plan, names)
-        bad = self.assign(sheet, row, plan, names)
-        try:
-            plan.full_clean(exclude=bad or None)
-        except ValidationError as error:
-            report_validation(self.result, sheet.name, row.line, error, Plan, self.columns_of("plan"))
+        self.check_plan_row(sheet, row, plan, names)
         if len(self.result.errors) > errors_before:
             # Check the other sheets against the plan as it stands, if it exists.
             self.plan = None if creating else Plan.objects.get(pk=plan.pk)
             return
         changed = creating or field_snapshot(plan, names) != before
+        if not self.save_plan(sheet, row, plan, before=before, changed=changed):
+            self.plan = Plan.objects.get(pk=plan.pk)
+            return
+        self.result.count("plans", "created" if creating else ("updated" if changed else "unchanged"))
+        self.plan = plan
+
+    def plan_row(self, sheet: Sheet) -> Row | None:
+        """The sheet's one row, or None (reported) when there is none."""
+        if not sheet.rows:
+            self.result.add_error(sheet.name, 2, "", _("Give the plan on the row under the header."))
+            return None
+        for extra in sheet.rows[1:]:
+            self.result.add_error(
+                sheet.name, extra.line, "", _("A workbook holds one plan: one row on this sheet.")
+            )
+        return sheet.rows[0]
+
+    def check_plan_row(self, sheet: Sheet, row: Row, plan: Plan, names: list[str]) -> None:
+        """Set the row's columns on ``plan`` and check it as the admin does (reported)."""
+        bad = self.assign(sheet, row, plan, names)
+        try:
+            plan.full_clean(exclude=bad or None)
+        except ValidationError as error:
+            report_validation(self.result, sheet.name, row.line, error, Plan, self.columns_of("plan"))
+
+    def save_plan(self, sheet: Sheet, row: Row, plan: Plan, *, before: dict, changed: bool) -> bool:
+        """Save the plan and lay out its quarters; False when refused (reported)."""
         try:
             if changed:
                 # The one service that saves a plan also lays out its quarters.
@@ -403,8 +421,7 @@ class PlanWorkbookRun:
             column = "start_year" if plan.start_year != before["start_year"] else "end_year"
             for message in error.messages:
                 self.result.add_error(sheet.name, row.line, column, message)
-            self.plan = Plan.objects.get(pk=plan.pk)
-            return
+            return False
         except models.ProtectedError:
             self.result.add_error(
                 sheet.name,
@@ -412,10 +429,8 @@ class PlanWorkbookRun:
                 "end_year",
                 _("Activities are planned in quarters outside these years; move them first."),
             )
-            self.plan = Plan.objects.get(pk=plan.pk)
-            return
-        self.result.count("plans", "created" if creating else ("updated" if changed else "unchanged"))
-        self.plan = plan
+            return False
+        return True
 
     def import_organisations(self, sheet: Sheet) -> None:
         names = PLAIN_COLUMNS["organisations"]

@@ -33,8 +33,8 @@ from indicators.quarterly_report.services import (
     report_save,
 )
 from indicators.quarterly_report.workflow import report_import
-from plans.access import user_is_admin
-from plans.models import Organisation, Plan, Role
+from plans.access import user_fills_in_reports, user_is_admin
+from plans.models import Organisation, Plan
 from plans.services import audit_record, scores_mark_stale
 from strategies.models import Activity
 
@@ -166,13 +166,7 @@ def values_check_actor(actor, *, approve: bool) -> None:
         if not user_is_admin(actor):
             raise PermissionDenied(_("Only a secretariat administrator may import figures as approved."))
         return
-    is_focal_point = (
-        actor.is_authenticated
-        and actor.is_active
-        and actor.role == Role.FOCAL_POINT
-        and actor.organisation_id
-    )
-    if not (user_is_admin(actor) or is_focal_point):
+    if not user_fills_in_reports(actor):
         raise PermissionDenied(_("Only a focal point or a secretariat administrator may import figures."))
 
 

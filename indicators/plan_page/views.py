@@ -14,7 +14,7 @@ def plan_structure(request, code: str):
     plan = plan_get_for_user_or_404(request.user, code)
     return render(
         request,
-        "indicators/plan_structure.html",
+        "indicators/plan_page/plan_structure.html",
         {
             "plan": plan,
             "pillars": plan_tree(plan=plan),

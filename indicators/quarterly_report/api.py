@@ -1,9 +1,9 @@
-"""The quarterly reports API (api-and-formats.md, "REST API"): list and read
+"""The quarterly reports API (docs/api.md): list and read
 reports, open one, fill it in, and move it through the workflow.
 
 Every read starts from ``reports_for_user`` (what a user may not see is a 404);
 every write calls the same service as the report form and the values import
-(indicators/services.py), so the rules and their messages are the same.
+(services.py, workflow.py and evidence.py beside this file), so the rules and their messages are the same.
 
 Errors (docs/api.md):
 - 400 with field-level messages. The figures' messages are keyed by code, in
@@ -20,7 +20,6 @@ Errors (docs/api.md):
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, QuerySet
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException
@@ -30,7 +29,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from indicators.access import reports_for_user
+from indicators.access import report_get_for_user_or_404, reports_for_user
 from indicators.models import (
     ActivityStatus,
     ActivityUpdate,
@@ -164,7 +163,7 @@ def reports_detailed(user) -> QuerySet[QuarterlyReport]:
 
 
 def report_for_request(request, pk: int) -> QuarterlyReport:
-    return get_object_or_404(reports_for_user(request.user), pk=pk)
+    return report_get_for_user_or_404(request.user, pk)
 
 
 def report_response(request, report: QuarterlyReport, status_code=status.HTTP_200_OK) -> Response:
@@ -408,7 +407,7 @@ class ReportDetailView(APIView):
     PATCH ``{version, indicator_values, activity_updates}``: save figures."""
 
     def get(self, request, pk: int):
-        report = get_object_or_404(reports_detailed(request.user), pk=pk)
+        report = report_get_for_user_or_404(request.user, pk, reports_detailed(request.user))
         return Response(ReportDetailSerializer(report).data)
 
     def patch(self, request, pk: int):

@@ -44,7 +44,7 @@ class MultipleFileInput(forms.FileInput):
 
 class EvidenceFilesField(forms.FileField):
     """Any number of files, each checked by the one evidence rule
-    (services.evidence_file_errors: type, size and content)."""
+    (evidence.evidence_file_errors: type, size and content)."""
 
     widget = MultipleFileInput
 

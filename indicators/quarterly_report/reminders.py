@@ -1,5 +1,5 @@
 """E-mail reminders to focal points whose quarterly report is not submitted
-(product.md, "The quarterly report").
+(docs/reporting.md).
 
 Run daily by the beat task ``indicators.tasks.send_report_reminders``. For each
 plan and period, an organisation expected to report and whose report is not

@@ -5,6 +5,9 @@ from django.utils import timezone
 
 from indicators.quarterly_report.reminders import reminders_send
 
+# Task names keep the module paths they had before the tasks moved here: queued
+# messages and the beat schedule (ntip/settings.py) name them.
+
 
 @shared_task(name="indicators.tasks.send_report_reminders", acks_late=True)
 def send_report_reminders() -> int:

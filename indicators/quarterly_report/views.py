@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from indicators.access import evidence_for_user, reports_for_user
+from indicators.access import evidence_get_for_user_or_404, reports_for_user
 from indicators.models import QuarterlyReport, ReportState
 from indicators.quarterly_report.evidence import evidence_attach, evidence_remove
 from indicators.quarterly_report.expected import report_expected_activities, report_expected_indicators
@@ -34,8 +34,8 @@ from indicators.quarterly_report.services import (
     report_save,
 )
 from indicators.quarterly_report.workflow import report_submit
-from plans.access import plan_get_for_user_or_404, user_can_edit_report, user_is_admin
-from plans.models import Organisation, ReportingPeriod, Role
+from plans.access import plan_get_for_user_or_404, user_can_edit_report, user_fills_in_reports, user_is_admin
+from plans.models import Organisation, ReportingPeriod
 
 EDITABLE = (ReportState.DRAFT, ReportState.RETURNED)
 
@@ -56,22 +56,21 @@ def my_reports(request):
     """A focal point's organisation's reports, period by period, with what is due;
     the secretariat administrator first chooses the organisation."""
     user = request.user
+    if not user_fills_in_reports(user):
+        raise PermissionDenied(_("Only focal points and the secretariat administrator fill in reports."))
     if user_is_admin(user):
         organisations = organisations_reporting(user=user)
         code = request.GET.get("organisation", "")
         organisation = organisations.filter(code=code).first() if code else None
         if code and organisation is None:
             raise Http404
-    elif user.role == Role.FOCAL_POINT and user.organisation_id:
+    else:
         organisations = None
         organisation = user.organisation
-    else:
-        # Reviewers work from the review pages; partners never report.
-        raise PermissionDenied(_("Only focal points and the secretariat administrator fill in reports."))
     overview = organisation_report_overview(user=user, organisation=organisation) if organisation else []
     return render(
         request,
-        "indicators/my_reports.html",
+        "indicators/quarterly_report/my_reports.html",
         {
             "nav": "reports",
             "organisation": organisation,
@@ -103,43 +102,85 @@ def report_form(request, org_code: str, plan_code: str, period_code: str):
         .first()
     )
     if not can_edit:
-        # A GET never creates a report; a reader sees only what reports_for_user allows.
-        if report is None:
-            raise Http404
-        if request.method == "POST":
-            raise PermissionDenied(_("You may not edit %(org)s's report.") % {"org": organisation.code})
-        return render_read_only(request, report)
+        return report_for_reader(request, organisation, report)
     if report is None:
         return report_start(request, organisation, period)
     if report.state not in EDITABLE:
-        if request.method == "POST":
-            messages.error(
-                request,
-                _("This report is %(state)s and can no longer be edited.")
-                % {"state": report.get_state_display()},
-            )
-            return redirect(report_url(report))
-        return render_read_only(request, report)
+        return report_no_longer_editable(request, report)
+    page = ReportFormPage(report)
+    if request.method == "GET":
+        return page.render(request, page.form())
+    return report_form_post(request, page)
 
-    indicators = report_expected_indicators(report)
-    activities = report_expected_activities(report)
-    contents = report_contents(report, indicator_ids=indicators)
 
-    def form_for(data=None, files=None) -> ReportForm:
+class ReportFormPage:
+    """An editable report's expected lines and saved contents, read once per
+    request: the form and the page around it both need them."""
+
+    def __init__(self, report: QuarterlyReport):
+        self.report = report
+        self.indicators = report_expected_indicators(report)
+        self.activities = report_expected_activities(report)
+        self.contents = report_contents(report, indicator_ids=self.indicators)
+
+    def form(self, data=None, files=None) -> ReportForm:
         return ReportForm(
-            data, files, report=report, indicators=indicators, activities=activities, contents=contents
+            data,
+            files,
+            report=self.report,
+            indicators=self.indicators,
+            activities=self.activities,
+            contents=self.contents,
         )
 
-    if request.method == "GET":
-        return render_form(request, report, form_for(), indicators, activities, contents)
+    def render(self, request, form: ReportForm, **options):
+        return render_form(
+            request, self.report, form, self.indicators, self.activities, self.contents, **options
+        )
 
+
+def report_for_reader(request, organisation: Organisation, report: QuarterlyReport | None):
+    # A GET never creates a report; a reader sees only what reports_for_user allows.
+    if report is None:
+        raise Http404
+    if request.method == "POST":
+        raise PermissionDenied(_("You may not edit %(org)s's report.") % {"org": organisation.code})
+    return render_read_only(request, report)
+
+
+def report_no_longer_editable(request, report: QuarterlyReport):
+    if request.method == "POST":
+        messages.error(
+            request,
+            _("This report is %(state)s and can no longer be edited.")
+            % {"state": report.get_state_display()},
+        )
+        return redirect(report_url(report))
+    return render_read_only(request, report)
+
+
+def report_form_post(request, page: ReportFormPage):
+    """The "save" and "submit" buttons: both save the draft first."""
     action = request.POST.get("action")
     if action not in ("save", "submit"):
-        return redirect(report_url(report))
+        return redirect(report_url(page.report))
     # A mutable copy, so that the version can move on after a save.
-    form = form_for(request.POST.copy(), request.FILES)
+    form = page.form(request.POST.copy(), request.FILES)
     if not form.is_valid() or form.line_errors:
-        return render_form(request, report, form, indicators, activities, contents, status=422)
+        return page.render(request, form, status=422)
+    refused = report_save_draft(request, page, form)
+    if refused is not None:
+        return refused
+    if action == "save":
+        messages.success(request, _("Your draft is saved. It is not submitted yet."))
+        return redirect(report_url(page.report))
+    return report_submit_draft(request, page, form)
+
+
+def report_save_draft(request, page: ReportFormPage, form: ReportForm):
+    """Save the figures and attach the evidence files, all or nothing; the
+    page to show instead when that was refused, else None."""
+    report = page.report
     conflict = ""
     try:
         with transaction.atomic():
@@ -150,10 +191,7 @@ def report_form(request, org_code: str, plan_code: str, period_code: str):
                 indicator_lines=form.indicator_lines(),
                 activity_lines=form.activity_lines(),
             )
-            for indicator, uploaded in form.evidence_uploads():
-                evidence_attach(
-                    actor=request.user, report=report, indicator=indicator, uploaded_file=uploaded
-                )
+            report_attach_evidence(request, report, form)
     except ValidationError as error:
         form.add_service_errors(error)
     except ReportConflict as refusal:
@@ -164,31 +202,25 @@ def report_form(request, org_code: str, plan_code: str, period_code: str):
         messages.error(request, str(refusal))
         return redirect(report_url(report))
     if conflict or form.has_any_error():
-        return render_form(
-            request, report, form, indicators, activities, contents, conflict=conflict, status=422
-        )
+        return page.render(request, form, conflict=conflict, status=422)
+    return None
 
-    if action == "save":
-        messages.success(request, _("Your draft is saved. It is not submitted yet."))
-        return redirect(report_url(report))
+
+def report_attach_evidence(request, report: QuarterlyReport, form: ReportForm) -> None:
+    for indicator, uploaded in form.evidence_uploads():
+        evidence_attach(actor=request.user, report=report, indicator=indicator, uploaded_file=uploaded)
+
+
+def report_submit_draft(request, page: ReportFormPage, form: ReportForm):
+    report = page.report
     try:
         report_submit(actor=request.user, report=report)
     except ValidationError as error:
         # The draft was saved; the page now carries its new version.
         form.data["version"] = str(report.version)
         form.add_service_errors(error)
-        contents = report_contents(report, indicator_ids=indicators)
-        form.contents = contents
-        return render_form(
-            request,
-            report,
-            form,
-            indicators,
-            activities,
-            contents,
-            saved_not_submitted=True,
-            status=422,
-        )
+        page.contents = form.contents = report_contents(report, indicator_ids=page.indicators)
+        return page.render(request, form, saved_not_submitted=True, status=422)
     except TransitionNotAllowed as refusal:
         messages.error(request, str(refusal))
         return redirect(report_url(report))
@@ -209,7 +241,7 @@ def report_start(request, organisation: Organisation, period: ReportingPeriod):
             return redirect(report_url(report))
     return render(
         request,
-        "indicators/report_start.html",
+        "indicators/quarterly_report/report_start.html",
         {"nav": "reports", "organisation": organisation, "period": period, "due": due},
     )
 
@@ -229,7 +261,7 @@ def render_form(
     sections = report_sections(indicators=indicators, activities=activities, contents=contents, form=form)
     return render(
         request,
-        "indicators/report_form.html",
+        "indicators/quarterly_report/report_form.html",
         {
             "nav": "reports",
             "report": report,
@@ -254,7 +286,7 @@ def render_read_only(request, report: QuarterlyReport):
     contents = report_contents(report, indicator_ids=indicators)
     return render(
         request,
-        "indicators/report_form.html",
+        "indicators/quarterly_report/report_form.html",
         {
             "nav": "reports",
             "report": report,
@@ -273,7 +305,7 @@ def render_read_only(request, report: QuarterlyReport):
 def evidence_download(request, pk: int):
     """An evidence file, to those who may open its report; 404 to anyone else.
     Sent as a download with the type recorded at upload, never rendered inline."""
-    evidence = get_object_or_404(evidence_for_user(request.user), pk=pk)
+    evidence = evidence_get_for_user_or_404(request.user, pk)
     try:
         handle = evidence.file.open("rb")
     except FileNotFoundError:
@@ -289,9 +321,7 @@ def evidence_download(request, pk: int):
 
 @require_POST
 def evidence_delete(request, pk: int):
-    evidence = get_object_or_404(
-        evidence_for_user(request.user).select_related("report__organisation", "report__period__plan"), pk=pk
-    )
+    evidence = evidence_get_for_user_or_404(request.user, pk)
     report = evidence.report
     try:
         evidence_remove(actor=request.user, evidence=evidence)

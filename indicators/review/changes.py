@@ -224,11 +224,81 @@ def changes_between(
     if since is None:
         return ReportChanges()
     changes = ReportChanges(since=since, since_approved=since_approved)
+    indicator_changes(changes, report, since, values, labels)
+    activity_changes(changes, report, since, updates)
+    return changes
 
+
+def indicator_changes(
+    changes: ReportChanges,
+    report: QuarterlyReport,
+    since: datetime.datetime,
+    values: list[IndicatorValue],
+    labels: dict | None,
+) -> None:
     value_history = list(
         IndicatorValue.history.filter(report_id=report.pk).order_by("history_date", "history_id")
     )
     before_values, known_values = history_as_of(value_history, since, key=lambda r: r.indicator_id)
+    cells_by_value, known_cells = cells_as_of(report, since)
+    if labels is None:
+        labels = cell_labels() if cells_by_value or any(v.cells.all() for v in values) else {}
+    compare_lines(
+        changes,
+        changes.indicators,
+        {v.indicator_id: v for v in values},
+        before_values,
+        known_values,
+        lambda indicator_id, before, now: line_change(
+            indicator_id,
+            before,
+            now,
+            INDICATOR_FIELDS,
+            cell_changes(now, before, cells_by_value, known_cells, labels),
+        ),
+    )
+
+
+def activity_changes(
+    changes: ReportChanges, report: QuarterlyReport, since: datetime.datetime, updates: list[ActivityUpdate]
+) -> None:
+    update_history = ActivityUpdate.history.filter(report_id=report.pk).order_by("history_date", "history_id")
+    before_updates, known_updates = history_as_of(list(update_history), since, key=lambda r: r.activity_id)
+    compare_lines(
+        changes,
+        changes.activities,
+        {u.activity_id: u for u in updates},
+        before_updates,
+        known_updates,
+        lambda activity_id, before, now: line_change(activity_id, before, now, ACTIVITY_FIELDS),
+    )
+
+
+def compare_lines(
+    changes: ReportChanges,
+    lines: dict[int, LineChange],
+    now_lines: dict,
+    before_lines: dict,
+    known: set,
+    compare,
+) -> None:
+    """Each line now or then, keyed by its indicator or activity id, into
+    ``lines``: ``compare(id, before, now)`` tells how it changed."""
+    for object_id in now_lines.keys() | before_lines.keys():
+        now, before = now_lines.get(object_id), before_lines.get(object_id)
+        if now is not None and object_id not in known:
+            # Written without history: nothing to compare it with.
+            changes.untracked += 1
+            lines[object_id] = LineChange(object_id, Change.UNCHANGED)
+        else:
+            lines[object_id] = compare(object_id, before, now)
+
+
+def cells_as_of(report: QuarterlyReport, since: datetime.datetime) -> tuple[dict, set]:
+    """The disaggregated cells of the report's figures at ``since`` (figure id →
+    cell → number), and the (figure id, cell) pairs whose value then is known."""
+    # A figure deleted since is only in history, and one written without
+    # history only in the table: the cells of either may have history.
     cell_history = DisaggregatedValue.history.filter(
         Q(indicator_value_id__in=IndicatorValue.history.filter(report_id=report.pk).values("id"))
         | Q(indicator_value_id__in=IndicatorValue.objects.filter(report_id=report.pk).values("id"))
@@ -239,45 +309,26 @@ def changes_between(
     cells_by_value = defaultdict(dict)
     for (value_id, cell), row in before_cells.items():
         cells_by_value[value_id][cell] = row.value
-    if labels is None:
-        labels = cell_labels() if before_cells or any(v.cells.all() for v in values) else {}
+    return cells_by_value, known_cells
 
-    now_values = {v.indicator_id: v for v in values}
-    for indicator_id in now_values.keys() | before_values.keys():
-        now, before = now_values.get(indicator_id), before_values.get(indicator_id)
-        if now is not None and indicator_id not in known_values:
-            # Written without history: nothing to compare it with.
-            changes.untracked += 1
-            changes.indicators[indicator_id] = LineChange(indicator_id, Change.UNCHANGED)
-            continue
-        cell_diffs = []
-        if now is not None and before is not None:
-            cells_now = {c.cell: c.value for c in now.cells.all()}
-            cells_before = dict(cells_by_value.get(before.id, {}))
-            for cell, number in cells_now.items():
-                if (now.pk, cell) not in known_cells:
-                    cells_before.setdefault(cell, number)
-            cell_diffs = [
-                FieldChange(
-                    cell_label(cell, labels),
-                    shown_number(cells_before.get(cell)),
-                    shown_number(cells_now.get(cell)),
-                )
-                for cell in sorted(cells_now.keys() | cells_before.keys())
-                if cells_before.get(cell) != cells_now.get(cell)
-            ]
-        changes.indicators[indicator_id] = line_change(
-            indicator_id, before, now, INDICATOR_FIELDS, cell_diffs
+
+def cell_changes(now, before, cells_by_value: dict, known_cells: set, labels: dict) -> list[FieldChange]:
+    """Cell by cell, how a disaggregated figure changed; nothing for a line
+    added or removed, which is shown whole."""
+    if now is None or before is None:
+        return []
+    cells_now = {c.cell: c.value for c in now.cells.all()}
+    cells_before = dict(cells_by_value.get(before.id, {}))
+    for cell, number in cells_now.items():
+        # A cell first written without history: nothing to compare it with.
+        if (now.pk, cell) not in known_cells:
+            cells_before.setdefault(cell, number)
+    return [
+        FieldChange(
+            cell_label(cell, labels),
+            shown_number(cells_before.get(cell)),
+            shown_number(cells_now.get(cell)),
         )
-
-    update_history = ActivityUpdate.history.filter(report_id=report.pk).order_by("history_date", "history_id")
-    before_updates, known_updates = history_as_of(list(update_history), since, key=lambda r: r.activity_id)
-    now_updates = {u.activity_id: u for u in updates}
-    for activity_id in now_updates.keys() | before_updates.keys():
-        now, before = now_updates.get(activity_id), before_updates.get(activity_id)
-        if now is not None and activity_id not in known_updates:
-            changes.untracked += 1
-            changes.activities[activity_id] = LineChange(activity_id, Change.UNCHANGED)
-            continue
-        changes.activities[activity_id] = line_change(activity_id, before, now, ACTIVITY_FIELDS)
-    return changes
+        for cell in sorted(cells_now.keys() | cells_before.keys())
+        if cells_before.get(cell) != cells_now.get(cell)
+    ]

@@ -3,7 +3,8 @@
 
 Only the secretariat (reviewers and administrators) may open them; anyone else
 signed in gets 403, and the login wall sends anonymous visitors to sign in.
-Every step goes through indicators.services, which checks again and records it.
+Every step goes through the quarterly report's services
+(quarterly_report/workflow.py), which check again and record it.
 """
 
 from functools import wraps
@@ -19,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from indicators.access import reports_for_user
+from indicators.access import report_get_for_user_or_404, reports_for_user
 from indicators.models import QuarterlyReport, ReportState
 from indicators.quarterly_report.services import TransitionNotAllowed
 from indicators.quarterly_report.workflow import report_approve, report_reopen, report_return, reports_approve
@@ -93,7 +94,7 @@ def review_queue(request):
     query.pop("page", None)
     return render(
         request,
-        "indicators/review_queue.html",
+        "indicators/review/review_queue.html",
         {
             "nav": "review",
             "form": form,
@@ -153,64 +154,88 @@ def evidence_url(pk: int) -> str:
 def review_report(request, pk: int):
     """One report as the reviewer reads it, what changed since its previous
     version, its history, and the steps its state allows."""
-    try:
-        report = reports_for_user(request.user).select_related("submitted_by", "approved_by").get(pk=pk)
-    except QuarterlyReport.DoesNotExist:
-        raise Http404 from None
+    report = report_to_review(request.user, pk)
     back = safe_next(request, reverse("review:review_queue"))
-    forms = {
-        name: ReviewCommentForm(prefix=name)
-        for name, action in ACTIONS.items()
-        if report.state in action["states"]
-    }
+    forms = step_forms(report)
     status = 200
     if request.method == "POST":
         name = request.POST.get("action", "")
         if name not in ACTIONS:
             return redirect(request.path)
-        form = ReviewCommentForm(request.POST, prefix=name)
-        forms[name] = form
-        if form.is_valid():
-            try:
-                ACTIONS[name]["service"](request.user, report, form.cleaned_data["comment"])
-            except TransitionNotAllowed as refusal:
-                # Someone else acted first (or another tab did): say so, show the report as it now is.
-                report.refresh_from_db()
-                messages.error(
-                    request,
-                    _("Someone else already moved this report on; nothing was changed. %(why)s")
-                    % {"why": refusal},
-                )
-                forms = {
-                    n: ReviewCommentForm(prefix=n) for n, a in ACTIONS.items() if report.state in a["states"]
-                }
-                status = 409
-            except ValidationError as error:
-                for message in error.message_dict.get("comment", error.messages):
-                    form.add_error("comment", message)
-                status = 400
-            else:
-                messages.success(request, ACTIONS[name]["done"] % {"report": report_title(report)})
-                return redirect(back)
-        else:
-            status = 400
+        forms[name] = ReviewCommentForm(request.POST, prefix=name)
+        status = review_step(request, report, name, forms[name])
+        if status is None:
+            return redirect(back)
+        if status == 409:
+            # The report has moved on: offer the steps its new state allows.
+            forms = step_forms(report)
+    return render_review(request, report, forms, back, status=status)
+
+
+def report_to_review(user, pk: int) -> QuarterlyReport:
+    return report_get_for_user_or_404(
+        user, pk, reports_for_user(user).select_related("submitted_by", "approved_by")
+    )
+
+
+def step_forms(report: QuarterlyReport) -> dict[str, ReviewCommentForm]:
+    """An empty comment form for each step the report's state allows."""
+    return {
+        name: ReviewCommentForm(prefix=name)
+        for name, action in ACTIONS.items()
+        if report.state in action["states"]
+    }
+
+
+def review_step(request, report: QuarterlyReport, name: str, form: ReviewCommentForm) -> int | None:
+    """Approve, return or reopen the report with the reviewer's comment: None
+    once done, else the status of the page that says why not."""
+    if not form.is_valid():
+        return 400
+    try:
+        ACTIONS[name]["service"](request.user, report, form.cleaned_data["comment"])
+    except TransitionNotAllowed as refusal:
+        # Someone else acted first (or another tab did): say so, show the report as it now is.
+        report.refresh_from_db()
+        messages.error(
+            request,
+            _("Someone else already moved this report on; nothing was changed. %(why)s") % {"why": refusal},
+        )
+        return 409
+    except ValidationError as error:
+        for message in error.message_dict.get("comment", error.messages):
+            form.add_error("comment", message)
+        return 400
+    messages.success(request, ACTIONS[name]["done"] % {"report": report_title(report)})
+    return None
+
+
+def render_review(request, report: QuarterlyReport, forms: dict, back: str, *, status: int):
     for name, form in forms.items():
         form.fields["comment"].label = ACTIONS[name]["label"]
     review = report_review(report)
+    link_evidence(review)
+    label_events(review)
+    return render(
+        request,
+        "indicators/review/review_report.html",
+        {"nav": "review", "report": report, "review": review, "forms": forms, "back": back},
+        status=status,
+    )
+
+
+def link_evidence(review) -> None:
     for line in (line for p in review.pillars for o in p.objectives for line in o.indicators):
         for item in line.evidence:
             item.download_url = evidence_url(item.pk)
     for item in review.report_evidence:
         item.download_url = evidence_url(item.pk)
+
+
+def label_events(review) -> None:
     for event in review.events:
         event.from_label = ReportState(event.from_state).label if event.from_state else ""
         event.to_label = ReportState(event.to_state).label
-    return render(
-        request,
-        "indicators/review_report.html",
-        {"nav": "review", "report": report, "review": review, "forms": forms, "back": back},
-        status=status,
-    )
 
 
 @secretariat_only
@@ -225,6 +250,6 @@ def reporting_status_page(request):
     status = reporting_status(user=request.user, plan=plan) if plan else None
     return render(
         request,
-        "indicators/review_status.html",
+        "indicators/review/review_status.html",
         {"nav": "reporting_status", "plans": plans, "plan": plan, "status": status},
     )

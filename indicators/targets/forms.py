@@ -11,7 +11,7 @@ from plans.forms import ServiceForm
 
 class TargetRevisionForm(ServiceForm):
     """One field per plan year that has a target, filled with the target in
-    force; the years whose figure is changed are revised (services.targets_revise)."""
+    force; the years whose figure is changed are revised (targets/services.py, targets_revise)."""
 
     review = forms.CharField(
         label=gettext_lazy("Review"),

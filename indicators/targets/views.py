@@ -56,6 +56,6 @@ def target_revise(request, plan_code: str, code: str):
     )
     return render(
         request,
-        "indicators/target_revise.html",
+        "indicators/targets/target_revise.html",
         {"plan": plan, "indicator": indicator, "form": form, "history": history},
     )

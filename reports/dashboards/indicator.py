@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 
 from django.db.models import Prefetch, Q
 
+from indicators.access import user_sees_review_comments
 from indicators.models import (
     Category,
     DisaggregatedValue,
@@ -17,10 +18,9 @@ from indicators.models import (
     TargetRevision,
     cell_categories,
 )
-from plans.access import user_is_secretariat
 from plans.models import Organisation, Plan, ReportingPeriod
 from reports import scoring
-from reports.dashboards.score_rows import SNAPSHOT_FIELDS, ScoreRow, _score_row
+from reports.dashboards.score_rows import SNAPSHOT_FIELDS, ScoreRow, score_row
 from reports.models import ScoreSnapshot
 from reports.scores.inputs import plan_thresholds, value_count
 
@@ -215,7 +215,6 @@ def indicator_dashboard(
     ).values_list("indicator_value_id", "cell", "value"):
         cells[value_id].append((cell, float(number)))
 
-    sees_comments = user_is_secretariat(user)
     rows = [
         ValueRow(
             period=v.report.period.code,
@@ -235,9 +234,7 @@ def indicator_dashboard(
                     actor=_person(e.actor),
                     from_state=e.from_state,
                     to_state=e.to_state,
-                    comment=e.comment
-                    if sees_comments or user.organisation_id == v.report.organisation_id
-                    else "",
+                    comment=e.comment if user_sees_review_comments(user, v.report.organisation_id) else "",
                 )
                 for e in events[v.report_id]
             ],
@@ -278,7 +275,7 @@ def indicator_dashboard(
         )
         for d in dimensions
     ]
-    score = _score_row(
+    score = score_row(
         "indicator", indicator, snapshots.get(period.pk), lead=indicator.lead.code, unit=indicator.unit
     )
     if basis == BASIS_ORIGINAL:

@@ -43,7 +43,7 @@ class Chain:
 
 
 # The indicators that measure the justice chain and the public headline
-# figures, by code (the demo plan's codes, reports/demo.py): the one place to
+# figures, by code (the demo plan's codes, reports/demo/content.py): the one place to
 # change when a plan numbers them differently. A code the plan lacks shows as
 # "no indicator"; an indicator measured as a PERCENT (the demo's "identified
 # victims referred to services") is shown as a share, with the count it implies.
@@ -137,9 +137,7 @@ class ChainTable:
     years: list[ChainYear]
 
 
-def _year_figures(
-    aggregation: str, lead_id: int, rows: list[tuple[int, int, int, float]]
-) -> dict[int, float]:
+def year_figures(aggregation: str, lead_id: int, rows: list[tuple[int, int, int, float]]) -> dict[int, float]:
     """An indicator's figure per year: a flow adds every approved value of the
     year; a level takes the lead organisation's value of the year's latest period."""
     figures: dict[int, float] = {}
@@ -153,7 +151,7 @@ def _year_figures(
     return figures
 
 
-def _approved_by_code(*, plan: Plan, period: ReportingPeriod, codes):
+def approved_by_code(*, plan: Plan, period: ReportingPeriod, codes):
     """The indicators with these codes and their approved values up to the
     period. Two queries."""
     indicators = {
@@ -188,12 +186,12 @@ def justice_chain(*, plan: Plan, period: ReportingPeriod) -> list[ChainTable]:
     court → convicted, per plan year up to the period, from approved values,
     with a warning where the figures do not add up. Two queries."""
     codes = [step.code for chain in JUSTICE_CHAINS for step in chain.steps]
-    indicators, rows = _approved_by_code(plan=plan, period=period, codes=codes)
+    indicators, rows = approved_by_code(plan=plan, period=period, codes=codes)
     years = [y for y in plan.years if y <= period.year]
     tables = []
     for chain in JUSTICE_CHAINS:
         found = [indicators.get(step.code) for step in chain.steps]
-        figures = [_year_figures(i.aggregation, i.lead_id, rows[i.pk]) if i else {} for i in found]
+        figures = [year_figures(i.aggregation, i.lead_id, rows[i.pk]) if i else {} for i in found]
         year_rows = []
         for year in years:
             counts: dict[str, ChainCell] = {}

@@ -8,7 +8,7 @@ from indicators.models import (
     Indicator,
 )
 from plans.models import Plan, ReportingPeriod
-from reports.dashboards.score_rows import ScoreRow, _nodes_filter, _score_row, _snapshots_at
+from reports.dashboards.score_rows import ScoreRow, nodes_filter, score_row, snapshots_at
 from strategies.models import Activity, Objective
 
 
@@ -34,21 +34,21 @@ def objective_dashboard(*, plan: Plan, code: str, period: ReportingPeriod) -> Ob
         .select_related("lead")
         .order_by("position", "code")
     )
-    snapshots = _snapshots_at(
+    snapshots = snapshots_at(
         plan=plan,
         period=period,
         filters=Q(node_type="objective", node_id=objective.pk)
-        | _nodes_filter("indicator", (i.pk for i in indicators))
-        | _nodes_filter("activity", (a.pk for a in activities)),
+        | nodes_filter("indicator", (i.pk for i in indicators))
+        | nodes_filter("activity", (a.pk for a in activities)),
     )
     return ObjectivePage(
         objective=objective,
-        score=_score_row("objective", objective, snapshots.get(("objective", objective.pk))),
+        score=score_row("objective", objective, snapshots.get(("objective", objective.pk))),
         indicators=[
-            _score_row("indicator", i, snapshots.get(("indicator", i.pk)), lead=i.lead.code, unit=i.unit)
+            score_row("indicator", i, snapshots.get(("indicator", i.pk)), lead=i.lead.code, unit=i.unit)
             for i in indicators
         ],
         activities=[
-            _score_row("activity", a, snapshots.get(("activity", a.pk)), lead=a.lead.code) for a in activities
+            score_row("activity", a, snapshots.get(("activity", a.pk)), lead=a.lead.code) for a in activities
         ],
     )

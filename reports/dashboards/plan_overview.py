@@ -14,7 +14,7 @@ from indicators.models import (
     ReportState,
 )
 from plans.models import Plan, ReportingPeriod
-from reports.dashboards.score_rows import SNAPSHOT_FIELDS, ScoreRow, _score_row
+from reports.dashboards.score_rows import SNAPSHOT_FIELDS, ScoreRow, score_row
 from reports.models import ScoreSnapshot
 
 
@@ -89,8 +89,8 @@ def plan_overview(
         return history.get((node_type, node.pk), {}).get(period.index)
 
     return PlanOverview(
-        plan=_score_row("plan", plan, now("plan", plan)),
-        pillars=[_score_row("pillar", pillar, now("pillar", pillar)) for pillar in pillars],
+        plan=score_row("plan", plan, now("plan", plan)),
+        pillars=[score_row("pillar", pillar, now("pillar", pillar)) for pillar in pillars],
         trend_periods=[code for _index, code in periods],
         trend=[series("plan", plan)] + [series("pillar", pillar) for pillar in pillars],
         attention=indicators_needing_attention(plan=plan, period=period, limit=attention_limit),
@@ -162,7 +162,7 @@ def indicators_needing_attention(
         value = latest.get(indicator.pk, {})
         rows.append(
             AttentionRow(
-                score=_score_row("indicator", indicator, snapshot, unit=indicator.unit),
+                score=score_row("indicator", indicator, snapshot, unit=indicator.unit),
                 pillar_code=indicator.objective.pillar.code,
                 lead_code=indicator.lead.code,
                 lead_name=indicator.lead.display_name,

@@ -8,8 +8,8 @@ from django.db.models import Q
 
 from plans.models import Plan, ReportingPeriod
 from reports import scoring
-from reports.dashboards.justice_chain import PUBLIC_HEADLINES, _approved_by_code, _year_figures
-from reports.dashboards.score_rows import ScoreRow, _nodes_filter, _score_row, _snapshots_at
+from reports.dashboards.justice_chain import PUBLIC_HEADLINES, approved_by_code, year_figures
+from reports.dashboards.score_rows import ScoreRow, nodes_filter, score_row, snapshots_at
 from reports.privacy import SUPPRESSION_THRESHOLD, suppress_small
 
 
@@ -37,19 +37,19 @@ def public_summary(
     progress and a few headline figures from approved values, small counts of
     victims suppressed. Four queries."""
     pillars = list(plan.pillars.order_by("position", "code"))
-    snapshots = _snapshots_at(
+    snapshots = snapshots_at(
         plan=plan,
         period=period,
-        filters=Q(node_type="plan", node_id=plan.pk) | _nodes_filter("pillar", (p.pk for p in pillars)),
+        filters=Q(node_type="plan", node_id=plan.pk) | nodes_filter("pillar", (p.pk for p in pillars)),
     )
-    indicators, rows = _approved_by_code(plan=plan, period=period, codes=[h.code for h in PUBLIC_HEADLINES])
+    indicators, rows = approved_by_code(plan=plan, period=period, codes=[h.code for h in PUBLIC_HEADLINES])
     headlines = []
     for step in PUBLIC_HEADLINES:
         indicator = indicators.get(step.code)
         if indicator is None or indicator.measure != "NUMBER":
             headlines.append(Headline(step.label, "", None, None, found=False))
             continue
-        by_year = _year_figures(indicator.aggregation, indicator.lead_id, rows[indicator.pk])
+        by_year = year_figures(indicator.aggregation, indicator.lead_id, rows[indicator.pk])
         this_year = by_year.get(period.year)
         # A level's "to date" is its latest figure; a flow's is the sum of the years.
         if indicator.aggregation == scoring.SUM:
@@ -60,8 +60,8 @@ def public_summary(
             this_year, to_date = suppress_small(this_year, threshold), suppress_small(to_date, threshold)
         headlines.append(Headline(step.label, indicator.unit, this_year, to_date, found=True))
     return PublicSummary(
-        plan=_score_row("plan", plan, snapshots.get(("plan", plan.pk))),
-        pillars=[_score_row("pillar", p, snapshots.get(("pillar", p.pk))) for p in pillars],
+        plan=score_row("plan", plan, snapshots.get(("plan", plan.pk))),
+        pillars=[score_row("pillar", p, snapshots.get(("pillar", p.pk))) for p in pillars],
         headlines=headlines,
         year=period.year,
     )

@@ -44,19 +44,19 @@ SNAPSHOT_FIELDS = (
 )
 
 
-def _snapshots_at(*, plan: Plan, period: ReportingPeriod, filters: Q) -> dict[tuple[str, int], dict]:
+def snapshots_at(*, plan: Plan, period: ReportingPeriod, filters: Q) -> dict[tuple[str, int], dict]:
     rows = ScoreSnapshot.objects.filter(filters, plan=plan, period=period).values(
         "node_type", *SNAPSHOT_FIELDS
     )
     return {(row["node_type"], row["node_id"]): row for row in rows}
 
 
-def _score_row(kind: str, node, snapshot: dict | None, **extra) -> ScoreRow:
+def score_row(kind: str, node, snapshot: dict | None, **extra) -> ScoreRow:
     scored = {}
     if snapshot is not None:
         scored = {name: snapshot[name] for name in SNAPSHOT_FIELDS if name in snapshot and name != "node_id"}
     return ScoreRow(kind=kind, id=node.pk, code=node.code, name=node.display_name, **scored, **extra)
 
 
-def _nodes_filter(node_type: str, ids) -> Q:
+def nodes_filter(node_type: str, ids) -> Q:
     return Q(node_type=node_type, node_id__in=list(ids))

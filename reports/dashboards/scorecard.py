@@ -14,7 +14,7 @@ from indicators.models import (
 from indicators.quarterly_report.expected import plan_expected_reporters
 from plans.models import Organisation, Plan, ReportingPeriod
 from reports import scoring
-from reports.dashboards.score_rows import ScoreRow, _nodes_filter, _score_row, _snapshots_at
+from reports.dashboards.score_rows import ScoreRow, nodes_filter, score_row, snapshots_at
 from reports.scores.cache import scores_cached
 from strategies.models import Activity
 
@@ -124,14 +124,14 @@ def scorecard_leaves(
         .order_by("position", "code")
     )
     activities = list(Activity.objects.filter(plan=plan, lead=organisation).order_by("position", "code"))
-    snapshots = _snapshots_at(
+    snapshots = snapshots_at(
         plan=plan,
         period=period,
-        filters=_nodes_filter("indicator", (i.pk for i in indicators))
-        | _nodes_filter("activity", (a.pk for a in activities)),
+        filters=nodes_filter("indicator", (i.pk for i in indicators))
+        | nodes_filter("activity", (a.pk for a in activities)),
     )
     indicator_rows = [
-        _score_row(
+        score_row(
             "indicator",
             i,
             snapshots.get(("indicator", i.pk)),
@@ -141,7 +141,7 @@ def scorecard_leaves(
         for i in indicators
     ]
     activity_rows = [
-        _score_row("activity", a, snapshots.get(("activity", a.pk)), role="lead") for a in activities
+        score_row("activity", a, snapshots.get(("activity", a.pk)), role="lead") for a in activities
     ]
     counts = dict.fromkeys(scoring.STATUSES, 0)
     for row in indicator_rows + activity_rows:

@@ -11,12 +11,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from indicators.access import review_comments_audience
 from plans.access import (
     organisations_for_user,
     plan_get_for_user_or_404,
     plans_for_user,
     user_can_revise_targets,
-    user_is_secretariat,
 )
 from reports.as_of import dashboard_period
 from reports.completeness import period_completeness
@@ -63,7 +63,7 @@ def _as_of(request, plan) -> dict:
 
 def _kept(parts: tuple, read, **kwargs):
     """``read(**kwargs)`` of stored scores and approved figures, kept until the
-    plan's scores change (reports.selectors.scores_cached)."""
+    plan's scores change (reports.scores.cache.scores_cached)."""
     return scores_cached(
         plan=kwargs["plan"], parts=(*parts, kwargs["period"].pk), read=lambda: read(**kwargs)
     )
@@ -98,7 +98,7 @@ def _progress_chart(chart_id: str, title: str, rows) -> dict:
 def index(request):
     """The plans whose dashboards the user may open."""
     plans = plans_for_user(request.user).order_by("-start_year", "code")
-    return render(request, "reports/index.html", {"nav": "dashboards", "plans": plans})
+    return render(request, "reports/dashboards/index.html", {"nav": "dashboards", "plans": plans})
 
 
 @require_GET
@@ -164,7 +164,7 @@ def plan_overview(request, plan_code: str):
             ),
         },
     )
-    return render(request, "reports/plan.html", context)
+    return render(request, "reports/dashboards/plan.html", context)
 
 
 @require_GET
@@ -178,7 +178,7 @@ def pillar(request, plan_code: str, code: str):
             "chart-objectives", _("Objectives: progress against expected"), page.objectives
         ),
     )
-    return render(request, "reports/pillar.html", context)
+    return render(request, "reports/dashboards/pillar.html", context)
 
 
 @require_GET
@@ -200,7 +200,7 @@ def objective(request, plan_code: str, code: str):
             "chart-leaves", _("Indicators and activities: progress against expected"), leaves
         ),
     )
-    return render(request, "reports/objective.html", context)
+    return render(request, "reports/dashboards/objective.html", context)
 
 
 @require_GET
@@ -210,9 +210,7 @@ def indicator(request, plan_code: str, code: str):
     period = context["period"]
     # Review comments on the page depend on who reads it: the secretariat, or
     # one organisation; the page's reads are kept per reader of that kind.
-    reader = (
-        "secretariat" if user_is_secretariat(request.user) else f"organisation-{request.user.organisation_id}"
-    )
+    reader = review_comments_audience(request.user)
     # Progress against the revised targets (the stored scores) or the original ones.
     basis = BASIS_ORIGINAL if request.GET.get("targets") == BASIS_ORIGINAL else BASIS_REVISED
     every_value = request.GET.get("values") == "all"
@@ -268,7 +266,7 @@ def indicator(request, plan_code: str, code: str):
             for breakdown in page.by_category
         ],
     )
-    return render(request, "reports/indicator.html", context)
+    return render(request, "reports/dashboards/indicator.html", context)
 
 
 @require_GET
@@ -292,7 +290,7 @@ def organisation(request, plan_code: str, org_code: str):
             charts.status_counts_summary(card.counts),
         ),
     )
-    return render(request, "reports/organisation.html", context)
+    return render(request, "reports/dashboards/organisation.html", context)
 
 
 @require_GET
@@ -315,7 +313,7 @@ def justice_chain(request, plan_code: str):
         ],
         has_warnings=any(y.warnings for table in tables for y in table.years),
     )
-    return render(request, "reports/justice_chain.html", context)
+    return render(request, "reports/dashboards/justice_chain.html", context)
 
 
 @login_not_required
@@ -331,4 +329,4 @@ def public_summary(request, plan_code: str):
         threshold=SUPPRESSION_THRESHOLD,
         chart=_progress_chart("chart-public-pillars", _("Progress by pillar"), summary.pillars),
     )
-    return render(request, "reports/public.html", context)
+    return render(request, "reports/dashboards/public.html", context)

@@ -19,7 +19,7 @@ PLAN_CODE = "NSP-2024-2028"
 PLAN_NAME = "National Strategic Plan on Combating Human Trafficking 2024–2028"
 
 
-# (guess) Composed from "strategic plan" and "human trafficking" in domain.md.
+# (guess) Composed from the Khmer for "strategic plan" and "human trafficking" (docs/demo.md).
 PLAN_NAME_KM = "ផែនការយុទ្ធសាស្ត្រជាតិស្តីពីការប្រយុទ្ធប្រឆាំងអំពើជួញដូរមនុស្ស ២០២៤–២០២៨"
 
 

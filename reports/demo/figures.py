@@ -1,7 +1,12 @@
-"""The demo's quarterly reports and figures: each indicator's figures follow
-its expected trajectory (the scoring rule, docs/scoring.md) times a fixed
-*pace*, with a little seeded noise, so the dashboards show a believable mix
-of on-track, at-risk and off-track results.
+"""The demo's quarterly reports and figures (what they show: docs/demo.md).
+
+Each indicator's figures follow the trajectory the scoring rule expects of it
+(reports/scoring.py, explained in docs/scoring.md) times a fixed *pace*, with
+a little seeded noise, so the dashboards show a believable mix of on-track,
+at-risk and off-track results. Wherever a report has to agree with the rule or
+with the report form (is a figure due, is it unusual enough to need a note,
+must the lead explain a gap, is an activity still due), the demo asks their
+own functions rather than repeating them, so it cannot drift from them.
 """
 
 import datetime
@@ -9,6 +14,7 @@ import random
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import cache
 from itertools import product
 
 from django.utils import timezone
@@ -18,7 +24,6 @@ from indicators.models import (
     ActivityUpdate,
     Aggregation,
     DisaggregatedValue,
-    Frequency,
     IndicatorValue,
     Measure,
     QuarterlyReport,
@@ -28,7 +33,10 @@ from indicators.models import (
     cell_key,
     value_errors,
 )
+from indicators.quarterly_report.selectors import GAP_STATUSES
+from indicators.quarterly_report.services import outlier_needs_note
 from plans.models import Organisation, Plan, ReportingPeriod, Role, User
+from reports import scoring
 from reports.demo.content import (
     ACTIVITY_NOTES,
     AGE_SHARES,
@@ -44,13 +52,21 @@ from reports.demo.content import (
     OPEN_PERIOD_STATES,
     OUTLIER_NOTE,
     RETURN_COMMENTS,
+    TARGET_REVISIONS,
     ActivityRow,
     IndicatorRow,
 )
 from reports.demo.tree import BATCH, DemoTree, SeededActivity, SeededIndicator
+from reports.scores.inputs import plan_thresholds, value_count
 
 # Report timestamps are set in the capital's working day.
 WORKDAY_START = datetime.time(8, 0)
+
+# content.py gives one target per year from FIRST_YEAR, so these are the years the rule reads.
+PLAN_YEARS = scoring.PlanYears(FIRST_YEAR, LAST_YEAR)
+
+# The mid-term review's targets, by indicator code and year.
+REVISED_TARGETS = {code: values for code, values, _rationale in TARGET_REVISIONS}
 
 
 @dataclass
@@ -116,43 +132,130 @@ def figures_ensure(*, plan: Plan, tree: DemoTree, users: dict[str, User], create
     reports_write(planned, created)
 
 
+@dataclass
+class ApprovedSoFar:
+    """What the secretariat has approved before the report being written.
+
+    The report form compares a figure with the organisation's last approved
+    one, the rule scores approved figures only, and an activity stays due until
+    an approved update closes it: so each report is written against these, as
+    the checks will read them once the demo is loaded.
+    """
+
+    thresholds: scoring.Thresholds
+    # (organisation code, indicator id) → its last approved value
+    last_values: dict[tuple[str, int], Decimal] = field(default_factory=dict)
+    # indicator id → V_p by period index, as recompute adds them up (reports/scores/inputs.py)
+    indicator_values: defaultdict[int, dict[int, float]] = field(default_factory=lambda: defaultdict(dict))
+    # activity id → (status, percent complete) by period index
+    activity_updates: defaultdict[int, dict[int, tuple[str, float]]] = field(
+        default_factory=lambda: defaultdict(dict)
+    )
+
+    def record(self, planned: PlannedReport) -> None:
+        organisation, index = planned.report.organisation, planned.report.period.index
+        for value, _cells in planned.values:
+            indicator = value.indicator
+            self.last_values[(organisation.code, indicator.pk)] = value.value
+            value_count(
+                self.indicator_values[indicator.pk],
+                indicator.aggregation,
+                indicator.lead_id,
+                index,
+                organisation.pk,
+                value.value,
+            )
+        for update in planned.updates:
+            self.activity_updates[update.activity.pk][index] = (update.status, float(update.percent_complete))
+
+    def gap_to_explain(self, seeded: SeededIndicator, period: scoring.PeriodRef) -> bool:
+        """Whether the lead must explain the gap (indicators_to_explain): the
+        indicator was at risk or off track in the quarter before. Scored here
+        from the approved figures and the targets in force, as recompute will
+        score it, so that every report passes the checks of submitting it."""
+        before = quarter_before(period)
+        if before is None:
+            return False
+        given = rule_input(
+            seeded.row,
+            targets=targets_in_force(seeded.row),
+            values=self.indicator_values[seeded.indicator.pk],
+        )
+        score = scoring.indicator_score(given, before, plan_years=PLAN_YEARS, thresholds=self.thresholds)
+        return score.status in GAP_STATUSES
+
+    def activity_due(self, start: int, end: int, activity_id: int, period: scoring.PeriodRef) -> bool:
+        given = scoring.ActivityInput(
+            start_index=start, end_index=end, updates=self.activity_updates[activity_id]
+        )
+        return scoring.activity_due(given, period)
+
+
+@dataclass
+class DemoReporting:
+    """What every report of the demo is written from: the plan, its tree and
+    users, who reports on what, and what was approved before it."""
+
+    plan: Plan
+    tree: DemoTree
+    users: dict[str, User]
+    duties: dict[str, Duties] = field(init=False)
+    approved: ApprovedSoFar = field(init=False)
+    # An activity's planned quarters by period id: reading them off the
+    # activities would cost a query each on a second run.
+    period_index: dict[int, int] = field(init=False)
+
+    def __post_init__(self):
+        self.duties = organisation_duties(self.tree)
+        # The scores the submission checks read are computed with the plan's own thresholds.
+        self.approved = ApprovedSoFar(thresholds=plan_thresholds(self.plan))
+        self.period_index = {p.pk: p.index for p in self.tree.periods}
+
+
+def quarters_reported(tree: DemoTree) -> list[ReportingPeriod]:
+    """From the first approved quarter to the open one; later quarters have no reports yet."""
+    by_code = {p.code: p for p in tree.periods}
+    first, last = by_code[FIRST_APPROVED].index, by_code[OPEN_PERIOD].index
+    return [p for p in tree.periods if first <= p.index <= last]
+
+
 def reports_planned(plan: Plan, tree: DemoTree, users: dict[str, User]) -> list[PlannedReport]:
-    periods = {p.code: p for p in tree.periods}
-    first, last = periods[FIRST_APPROVED].index, periods[LAST_APPROVED].index
-    duties = organisation_duties(tree)
-    index_of = {p.pk: p.index for p in tree.periods}
-    previous: dict[tuple[str, int], Decimal] = {}  # last approved value per organisation and indicator
-    finished: set[int] = set()  # activities whose approved update says completed or cancelled
+    """Every report of the demo, quarter by quarter in order: a report's checks
+    read what was approved in the quarters before it."""
+    reporting = DemoReporting(plan, tree, users)
+    last_approved = next(p.index for p in tree.periods if p.code == LAST_APPROVED)
     planned = []
-    for period in tree.periods:
-        if period.index < first or period.index > periods[OPEN_PERIOD].index:
-            continue
-        for code in sorted(duties):
-            state = report_state(code, period, last)
+    for period in quarters_reported(tree):
+        for code in sorted(reporting.duties):
+            state = report_state(code, period, last_approved)
             if state is None:
                 continue
-            # Seeded noise, the same on every run: demo figures, not secrets.
-            rng = random.Random(f"{plan.code}|{code}|{period.code}")  # noqa: S311
-            organisation = tree.organisations[code]
-            report = _planned_report(organisation, period, state, rng, users)
-            report.values = _values(code, duties[code], period, rng, previous)
-            report.updates = _updates(duties[code], period, finished, index_of)
-            if not report.values and not report.updates:
+            report = report_for_quarter(reporting, code, period, state)
+            if report is None:
                 continue
             planned.append(report)
             if state == ReportState.APPROVED:
-                for value, _cells in report.values:
-                    previous[(code, value.indicator.pk)] = value.value
-                finished |= {
-                    u.activity.pk
-                    for u in report.updates
-                    if u.status in (ActivityStatus.COMPLETED, ActivityStatus.CANCELLED)
-                }
-    for report in planned:
-        for value, _cells in report.values:
-            value.report = report.report
-        for update in report.updates:
-            update.report = report.report
+                reporting.approved.record(report)
+    return planned
+
+
+def report_for_quarter(
+    reporting: DemoReporting, code: str, period: ReportingPeriod, state: str
+) -> PlannedReport | None:
+    """One organisation's report for a quarter, or None when it has nothing to
+    report then (no indicator due, no activity under way)."""
+    # Seeded noise, the same on every run: demo figures, not secrets.
+    rng = random.Random(f"{reporting.plan.code}|{code}|{period.code}")  # noqa: S311
+    planned = _planned_report(reporting.tree.organisations[code], period, state, rng, reporting.users)
+    duties, quarter = reporting.duties[code], period_ref(period)
+    planned.values = _values(code, duties, quarter, rng, reporting.approved)
+    planned.updates = _updates(duties, quarter, reporting)
+    if not planned.values and not planned.updates:
+        return None
+    for value, _cells in planned.values:
+        value.report = planned.report
+    for update in planned.updates:
+        update.report = planned.report
     return planned
 
 
@@ -223,37 +326,77 @@ def _planned_report(
     return planned
 
 
-def indicator_due(row: IndicatorRow, period: ReportingPeriod) -> bool:
-    return row.frequency == Frequency.QUARTERLY or period.quarter == 4
+# --- The rule, as the demo's figures use it -------------------------------------------------
 
 
-def share_of_year(row: IndicatorRow, quarter: int) -> float:
-    """How much of a year's target is expected by this quarter (scoring.md's f)."""
-    if row.frequency == Frequency.QUARTERLY:
-        return quarter / 4
-    return 1.0 if quarter == 4 else 0.0
+def period_ref(period: ReportingPeriod) -> scoring.PeriodRef:
+    return scoring.PeriodRef(period.year, period.quarter, period.index)
 
 
-def expected_level(row: IndicatorRow, period: ReportingPeriod) -> float:
-    """LATEST: the level expected by this quarter, from last year's target (or
-    the baseline) toward this year's."""
-    start = row.baseline if period.year == FIRST_YEAR else row.target(period.year - 1)
-    return start + (row.target(period.year) - start) * share_of_year(row, period.quarter)
+def quarter_before(period: scoring.PeriodRef) -> scoring.PeriodRef | None:
+    """The plan's quarter before ``period``; None for the plan's first quarter."""
+    if period.index == 1:
+        return None
+    if period.quarter == 1:
+        return scoring.PeriodRef(period.year - 1, 4, period.index - 1)
+    return scoring.PeriodRef(period.year, period.quarter - 1, period.index - 1)
 
 
-def planned_amount(row: IndicatorRow, period: ReportingPeriod) -> float:
-    """SUM: the part of the year's target planned for this quarter."""
-    if row.frequency == Frequency.QUARTERLY:
-        return row.target(period.year) / 4
-    return float(row.target(period.year))
+def rule_input(
+    row: IndicatorRow, *, targets: dict[int, float] | None = None, values: dict[int, float] | None = None
+) -> scoring.IndicatorInput:
+    """A demo indicator as the rule reads it; by default with the targets
+    adopted with the plan and no approved figures."""
+    if targets is None:
+        targets = {year: float(row.target(year)) for year in PLAN_YEARS.years}
+    return scoring.IndicatorInput(
+        measure=row.measure,
+        aggregation=row.aggregation,
+        direction=row.direction,
+        frequency=row.frequency,
+        baseline=float(row.baseline),
+        targets=targets,
+        values=values or {},
+    )
 
 
-def milestone_reached(row: IndicatorRow, period: ReportingPeriod) -> bool:
-    """On pace: reached in the last quarter of the first year whose target is 1."""
-    years = [year for year in range(FIRST_YEAR, LAST_YEAR + 1) if row.target(year) >= 1]
-    if row.pace < 0.85 or not years:
+@cache
+def planned_trajectory(row: IndicatorRow) -> scoring.IndicatorInput:
+    # The figures follow the targets adopted with the plan, which the reporters
+    # worked to: the mid-term review revised some only in July 2026.
+    return rule_input(row)
+
+
+def targets_in_force(row: IndicatorRow) -> dict[int, float]:
+    """The targets the plan's scores are measured against (docs/scoring.md,
+    "Revised targets"): the mid-term review's, the only revision in the demo,
+    where it revised a year."""
+    revised = REVISED_TARGETS.get(row.code, {})
+    return {year: float(revised.get(year, row.target(year))) for year in PLAN_YEARS.years}
+
+
+def expected_this_quarter(row: IndicatorRow, period: scoring.PeriodRef) -> float:
+    """SUM: the part of the target the rule expects within this quarter alone,
+    since a reporter gives the quarter's own figure and the rule adds them up."""
+    trajectory = planned_trajectory(row)
+    before = quarter_before(period)
+    # Nothing is expected before the plan's first quarter.
+    expected_before = scoring.expected_to_date(trajectory, before, plan_years=PLAN_YEARS) if before else 0.0
+    return scoring.expected_to_date(trajectory, period, plan_years=PLAN_YEARS) - expected_before
+
+
+def keeps_pace(pace: float) -> bool:
+    """Whether figures at this share of the expected trajectory are on track.
+    content.py chose its paces against the default thresholds, so those decide."""
+    return scoring.progress_status(pace, 1.0, scoring.DEFAULT_THRESHOLDS) == scoring.ON_TRACK
+
+
+def milestone_reached(row: IndicatorRow, period: scoring.PeriodRef) -> bool:
+    """A milestone on pace is reached in the quarter the rule starts to expect
+    it; one behind pace is not reached within the demo."""
+    if not keeps_pace(row.pace):
         return False
-    return (period.year, period.quarter) >= (years[0], 4)
+    return scoring.indicator_score(planned_trajectory(row), period, plan_years=PLAN_YEARS).expected >= 1
 
 
 def reporting_weight(seeded: SeededIndicator, code: str) -> float:
@@ -270,16 +413,17 @@ def as_figure(row: IndicatorRow, amount: float) -> Decimal:
     return Decimal(str(round(min(max(amount, 0.0), 100.0), 1)))
 
 
-def figure_for(seeded: SeededIndicator, code: str, period: ReportingPeriod, rng: random.Random) -> Decimal:
+def figure_for(seeded: SeededIndicator, code: str, period: scoring.PeriodRef, rng: random.Random) -> Decimal:
     row = seeded.row
     if row.measure == Measure.MILESTONE:
         return Decimal(int(milestone_reached(row, period)))
     if row.aggregation == Aggregation.LATEST:
-        progress = (expected_level(row, period) - row.baseline) * row.pace * rng.uniform(0.96, 1.04)
+        expected = scoring.expected_to_date(planned_trajectory(row), period, plan_years=PLAN_YEARS)
+        progress = (expected - row.baseline) * row.pace * rng.uniform(0.96, 1.04)
         return as_figure(row, row.baseline + progress)
     weights = {c: reporting_weight(seeded, c) for c in (seeded.lead, *seeded.contributors)}
     share = weights[code] / sum(weights.values())
-    return as_figure(row, planned_amount(row, period) * share * row.pace * rng.uniform(0.85, 1.15))
+    return as_figure(row, expected_this_quarter(row, period) * share * row.pace * rng.uniform(0.85, 1.15))
 
 
 def split_into_cells(row: IndicatorRow, total: int, rng: random.Random) -> dict[str, int]:
@@ -303,29 +447,25 @@ def split_into_cells(row: IndicatorRow, total: int, rng: random.Random) -> dict[
     return cells
 
 
-def is_outlier(value: Decimal, previous: Decimal | None) -> bool:
-    """The report form's check: more than 3× or less than ⅓ of the last approved value."""
-    return previous is not None and (value > 3 * previous or 3 * value < previous)
-
-
 def _values(
-    code: str, duties: Duties, period: ReportingPeriod, rng: random.Random, previous: dict
+    code: str, duties: Duties, period: scoring.PeriodRef, rng: random.Random, approved: ApprovedSoFar
 ) -> list[tuple[IndicatorValue, dict[str, int]]]:
+    # Contributors are only ever to sums (the seed checks contributors_errors),
+    # so every indicator in the duties is one this organisation gives a figure for.
     values = []
     for seeded in duties.indicators:
         row = seeded.row
-        if not indicator_due(row, period):
-            continue
-        # A level (LATEST) is the lead's figure alone; contributors add to sums.
-        if row.aggregation == Aggregation.LATEST and code != seeded.lead:
+        if not scoring.indicator_due(planned_trajectory(row), period):
             continue
         figure = figure_for(seeded, code, period, rng)
         errors = value_errors(row.measure, figure, field="value")
-        assert not errors, (row.code, period.code, figure, errors)
+        assert not errors, (row.code, str(period), figure, errors)
         value = IndicatorValue(indicator=seeded.indicator, value=figure)
-        if is_outlier(figure, previous.get((code, seeded.indicator.pk))):
+        # Without the note the report form would refuse to submit the figure.
+        if outlier_needs_note(figure, approved.last_values.get((code, seeded.indicator.pk))):
             value.note = OUTLIER_NOTE
-        if code == seeded.lead and row.pace < 0.85 and period.index > 2:
+        # Contributors explain nothing: the dashboards show the lead's reason.
+        if code == seeded.lead and approved.gap_to_explain(seeded, period):
             value.gap_reason = rng.choice(GAP_REASONS)
             value.corrective_action = rng.choice(CORRECTIVE_ACTIONS)
         cells = split_into_cells(row, int(figure), rng) if row.by else {}
@@ -333,35 +473,46 @@ def _values(
     return values
 
 
-def activity_progress(row: ActivityRow, start: int, end: int, index: int) -> tuple[str, Decimal]:
-    """Status and percent complete in quarter ``index``: the plan's straight line
-    from start to end, times the activity's pace, in steps of 5 %."""
-    planned = (index - start + 1) / (end - start + 1)
+def activity_progress(
+    row: ActivityRow, start: int, end: int, period: scoring.PeriodRef
+) -> tuple[str, Decimal]:
+    """Status and percent complete in ``period``: the planned straight line from
+    start to end, times the activity's pace, in steps of 5 %. The line runs on
+    past the planned end, so that an activity behind pace finishes late rather
+    than never."""
+    planned = (period.index - start + 1) / (end - start + 1)
     percent = min(100, 5 * round(row.pace * planned * 100 / 5))
     if percent >= 100:
         return ActivityStatus.COMPLETED, Decimal(100)
     if percent == 0:
         return ActivityStatus.NOT_STARTED, Decimal(0)
-    if percent < 85 * min(planned, 1.0):
+    if behind_schedule(start, end, period, percent):
         return ActivityStatus.DELAYED, Decimal(percent)
     return ActivityStatus.IN_PROGRESS, Decimal(percent)
 
 
-def _updates(
-    duties: Duties, period: ReportingPeriod, finished: set[int], index_of: dict[int, int]
-) -> list[ActivityUpdate]:
-    """An update for each activity due: from its planned start until an
-    approved update says completed or cancelled."""
+def behind_schedule(start: int, end: int, period: scoring.PeriodRef, percent: int) -> bool:
+    """A lead calls an activity delayed when the dashboards would not show it
+    on track (with the default thresholds content.py's paces were chosen against)."""
+    update = {period.index: (ActivityStatus.IN_PROGRESS, float(percent))}
+    given = scoring.ActivityInput(start_index=start, end_index=end, updates=update)
+    return scoring.activity_score(given, period).status != scoring.ON_TRACK
+
+
+def _updates(duties: Duties, period: scoring.PeriodRef, reporting: DemoReporting) -> list[ActivityUpdate]:
+    """An update for each activity the rule finds due: from its planned start
+    until an approved update says completed or cancelled."""
     updates = []
     for seeded in duties.activities:
         activity, row = seeded.activity, seeded.row
-        start, end = index_of[activity.start_period_id], index_of[activity.end_period_id]
-        if activity.pk in finished or period.index < start:
+        start = reporting.period_index[activity.start_period_id]
+        end = reporting.period_index[activity.end_period_id]
+        if not reporting.approved.activity_due(start, end, activity.pk, period):
             continue
-        status, percent = activity_progress(row, start, end, period.index)
-        if row.cancelled_in == period.code:
+        status, percent = activity_progress(row, start, end, period)
+        if row.cancelled_in == str(period):
             status = ActivityStatus.CANCELLED
-        assert not activity_update_errors(status, percent), (row.code, period.code)
+        assert not activity_update_errors(status, percent), (row.code, str(period))
         updates.append(
             ActivityUpdate(
                 activity=activity, status=status, percent_complete=percent, note=ACTIVITY_NOTES[status]

@@ -20,6 +20,7 @@ from indicators.models import (
     Indicator,
     Target,
     TargetRevision,
+    contributors_errors,
     target_errors,
 )
 from plans.models import Organisation, OrganisationKind, Plan, Role, User, normalise_text
@@ -307,6 +308,8 @@ def _indicators_ensure(plan, tree: DemoTree, objectives: dict, scale: int, creat
         for i, row in enumerate(INDICATORS, start=1):
             lead = copy_organisation(row.lead, copy, reporters)
             contributors = tuple(copy_organisation(c, copy, reporters) for c in row.contributors)
+            # The many-to-many rows escape full_clean(); the figures rely on this rule.
+            assert not contributors_errors(row.aggregation, contributors), row.code
             obj = Indicator(
                 plan=plan,
                 objective=objectives[copy_code(row.objective, copy)],

@@ -9,6 +9,9 @@ from reports.scores.recompute import plan_scores_recompute
 
 logger = logging.getLogger(__name__)
 
+# Task names keep the module paths they had before the tasks moved here: queued
+# messages and the beat schedule (ntip/settings.py) name them.
+
 
 @shared_task(
     name="reports.tasks.recompute_plan_scores", acks_late=True, max_retries=3, default_retry_delay=30

@@ -1,4 +1,4 @@
-"""The scoring rule of spec/scoring.md, checked by hand and by property.
+"""The scoring rule of docs/scoring.md, checked by hand and by property.
 
 Pure tests: no database. Figures are worked out in the comments so a reader can
 check them against the rule without running anything.

@@ -1,4 +1,4 @@
-"""Load the demo plan. The content and how it is written live in reports/demo.py."""
+"""Load the demo plan. The content and how it is written live in reports/demo/."""
 
 import time
 

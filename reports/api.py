@@ -1,6 +1,5 @@
-"""Read API for scores and reporting completeness (api-and-formats.md)."""
+"""Read API for scores and reporting completeness (docs/api.md)."""
 
-from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import serializers
@@ -9,7 +8,7 @@ from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from plans.access import plans_for_user
+from plans.access import plan_get_for_user_or_404
 from plans.models import Plan, ReportingPeriod
 from reports.as_of import latest_closed_period
 from reports.completeness import period_completeness
@@ -38,10 +37,6 @@ class ScoreSerializer(serializers.ModelSerializer):
         ]
 
 
-def plan_for_request(request, code: str) -> Plan:
-    return get_object_or_404(plans_for_user(request.user), code=code)
-
-
 def period_for_request(request, plan: Plan) -> ReportingPeriod:
     """``?period=2025-Q2``, or the latest closed period of the plan."""
     code = request.query_params.get("period")
@@ -64,7 +59,7 @@ class PlanScoresView(ListAPIView):
     serializer_class = ScoreSerializer
 
     def get_queryset(self):
-        plan = plan_for_request(self.request, self.kwargs["code"])
+        plan = plan_get_for_user_or_404(self.request.user, self.kwargs["code"])
         period = period_for_request(self.request, plan)
         queryset = ScoreSnapshot.objects.filter(plan=plan, period=period).select_related("period")
         node = self.request.query_params.get("node")
@@ -81,7 +76,7 @@ class PlanCompletenessView(APIView):
     """Per organisation: expected to report, received, on time, report state."""
 
     def get(self, request, code: str):
-        plan = plan_for_request(request, code)
+        plan = plan_get_for_user_or_404(request.user, code)
         period = period_for_request(request, plan)
         overall, rows = period_completeness(plan=plan, period=period)
         return Response(

@@ -1,0 +1,30 @@
+"""What the signed-in user may do, for the menu and the links of every page.
+
+Templates ask ``can.review`` rather than testing roles themselves, so the rule
+stays in plans/access.py.
+"""
+
+from plans.access import user_can_review, user_fills_in_reports, user_is_admin
+
+
+class UserCan:
+    """Evaluated when a template asks: a page that shows no menu pays nothing."""
+
+    def __init__(self, user):
+        self.user = user
+
+    @property
+    def fill_in_reports(self) -> bool:
+        return user_fills_in_reports(self.user)
+
+    @property
+    def review(self) -> bool:
+        return user_can_review(self.user)
+
+    @property
+    def administer(self) -> bool:
+        return user_is_admin(self.user)
+
+
+def access(request) -> dict:
+    return {"can": UserCan(request.user)}
