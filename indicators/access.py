@@ -18,8 +18,9 @@ from plans.models import Role
 
 def reports_for_user(user) -> QuerySet[QuarterlyReport]:
     """The quarterly reports a user may open. The secretariat sees all; a focal
-    point sees only their own organisation's; partners see approved reports only
-    (another organisation's unapproved figures are never shown)."""
+    point sees only their own organisation's; partners see approved reports of
+    published periods only (another organisation's unapproved figures, and an
+    open quarter's, are never shown)."""
     reports = QuarterlyReport.objects.select_related("organisation", "period", "period__plan")
     if not (user.is_authenticated and user.is_active):
         return reports.none()
@@ -27,7 +28,8 @@ def reports_for_user(user) -> QuerySet[QuarterlyReport]:
         return reports
     if user.role == Role.FOCAL_POINT:
         return reports.filter(organisation_id=user.organisation_id)
-    return reports.filter(state=ReportState.APPROVED)
+    # Partners: what the secretariat has approved and published (docs/publication.md).
+    return reports.filter(state=ReportState.APPROVED, period__published_at__isnull=False)
 
 
 def evidence_for_user(user) -> QuerySet[Evidence]:

@@ -6,6 +6,7 @@ from django.urls import path
 from rest_framework.authtoken.views import obtain_auth_token
 
 from indicators.quarterly_report import api as indicators_api
+from plans import api as plans_api
 from reports import api as reports_api
 
 
@@ -22,6 +23,17 @@ urlpatterns = [
         "plans/<str:code>/completeness/",
         api(reports_api.PlanCompletenessView.as_view()),
         name="plan-completeness",
+    ),
+    path("plans/<str:code>/periods/", api(plans_api.PlanPeriodsView.as_view()), name="plan-periods"),
+    path(
+        "plans/<str:code>/periods/<str:period>/publish/",
+        api(plans_api.PeriodStepView.as_view(step="publish")),
+        name="period-publish",
+    ),
+    path(
+        "plans/<str:code>/periods/<str:period>/withdraw/",
+        api(plans_api.PeriodStepView.as_view(step="withdraw")),
+        name="period-withdraw",
     ),
     path("reports/", api(indicators_api.ReportListView.as_view()), name="reports"),
     path("reports/<int:pk>/", api(indicators_api.ReportDetailView.as_view()), name="report"),

@@ -5,10 +5,13 @@ partner; anonymous visitors see only public plan summaries. Querysets are
 filtered here, where the data is read, not only in templates.
 """
 
+import datetime
+
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils import timezone
 
-from plans.models import Organisation, Plan, Role
+from plans.models import Organisation, Plan, ReportingPeriod, Role
 
 
 def user_is_admin(user) -> bool:
@@ -89,3 +92,31 @@ def organisations_for_user(user) -> QuerySet[Organisation]:
     if user.is_authenticated and user.is_active:
         return Organisation.objects.all()
     return Organisation.objects.none()
+
+
+# --- Periods: published and open (docs/publication.md) ----------------------------
+
+
+def user_can_publish(user) -> bool:
+    """May publish a period's figures, or withdraw a publication."""
+    return user_is_secretariat(user)
+
+
+def user_sees_open_periods(user) -> bool:
+    """The secretariat and focal points see the figures of periods not yet
+    published, marked as such; partners and the public see published periods only."""
+    return user_is_secretariat(user) or bool(
+        user.is_authenticated and user.is_active and user.role == Role.FOCAL_POINT
+    )
+
+
+def periods_for_user(user, plan: Plan, *, today: datetime.date | None = None) -> QuerySet[ReportingPeriod]:
+    """The plan's periods whose figures the user may see, in order: never one
+    that has not begun (nothing can be reported for it yet), and for partners
+    and the public only published ones. The one rule of every door: dashboards,
+    the public page, the API and exports."""
+    today = today or timezone.localdate()
+    periods = plan.periods.filter(start__lte=today).select_related("published_by").order_by("index")
+    if not user_sees_open_periods(user):
+        periods = periods.filter(published_at__isnull=False)
+    return periods

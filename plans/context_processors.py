@@ -25,6 +25,12 @@ class UserCan:
     def administer(self) -> bool:
         return user_is_admin(self.user)
 
+    @property
+    def see_own_scorecard(self) -> bool:
+        """A focal point's organisation reports; the secretariat's and a
+        partner's do not, and their scorecard would be empty."""
+        return user_fills_in_reports(self.user) and not user_is_admin(self.user)
+
 
 def access(request) -> dict:
     return {"can": UserCan(request.user)}

@@ -5,6 +5,7 @@ the other way round.
 """
 
 import datetime
+import re
 import unicodedata
 from decimal import Decimal
 
@@ -200,6 +201,15 @@ def period_code(year: int, quarter: int) -> str:
     return f"{year}-Q{quarter}"
 
 
+# How a period is written: 2025-Q2. Codes from a URL or a query string are
+# matched against it before they reach the database.
+PERIOD_CODE = re.compile(r"\d{4}-Q[1-4]")
+
+
+def is_period_code(text: str) -> bool:
+    return bool(PERIOD_CODE.fullmatch(text or ""))
+
+
 class ReportingPeriod(models.Model):
     """One quarter of a plan, e.g. ``2025-Q2``. Created for the whole plan."""
 
@@ -213,6 +223,20 @@ class ReportingPeriod(models.Model):
     start = models.DateField(_("start"))
     end = models.DateField(_("end"))
     deadline = models.DateField(_("report deadline"))
+    # Open until the secretariat publishes it (plans/publication.py): partners
+    # and the public see published periods only (docs/publication.md).
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("published by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Set when an approval, a reopening or a change of structure after
+    # publication changes the period's scores (plans.services.scores_mark_stale).
+    revised_at = models.DateTimeField(_("revised since publication"), null=True, blank=True)
 
     class Meta:
         ordering = ["plan", "index"]
@@ -236,6 +260,14 @@ class ReportingPeriod(models.Model):
     @property
     def is_year_end(self) -> bool:
         return self.quarter == 4
+
+    @property
+    def is_published(self) -> bool:
+        return self.published_at is not None
+
+    def has_begun(self, today: datetime.date) -> bool:
+        """Figures can be reported for a quarter once it has begun, never before."""
+        return self.start <= today
 
 
 class AuditEvent(models.Model):

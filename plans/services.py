@@ -159,6 +159,11 @@ def scores_mark_stale(*, plan_id: int, from_index: int = 1) -> None:
         marked_at=timezone.now(),
     )
     version = ScoreState.objects.filter(plan_id=plan_id).values_list("version", flat=True).get()
+    # The published periods whose scores this changes now say "revised since
+    # publication" (docs/publication.md).
+    ReportingPeriod.objects.filter(plan_id=plan_id, index__gte=from_index, published_at__isnull=False).update(
+        revised_at=timezone.now()
+    )
     transaction.on_commit(lambda: scores_enqueue_if_latest_mark(plan_id=plan_id, version=version))
 
 

@@ -3,14 +3,14 @@
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from rest_framework import serializers
-from rest_framework.exceptions import ValidationError
+from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from plans.access import plan_get_for_user_or_404
 from plans.models import Plan, ReportingPeriod
-from reports.as_of import latest_closed_period
+from reports.as_of import PeriodNotShown, dashboard_period
 from reports.completeness import period_completeness
 from reports.models import ScoreSnapshot
 
@@ -38,19 +38,21 @@ class ScoreSerializer(serializers.ModelSerializer):
 
 
 def period_for_request(request, plan: Plan) -> ReportingPeriod:
-    """``?period=2025-Q2``, or the latest closed period of the plan."""
-    code = request.query_params.get("period")
-    if code is None:
-        return latest_closed_period(list(plan.periods.order_by("index")), timezone.localdate())
-    period = plan.periods.filter(code=code).first()
-    if period is None:
-        raise ValidationError(
-            {
-                "period": _("%(code)s is not a period of plan %(plan)s; write it like 2025-Q2.")
-                % {"code": code, "plan": plan.code}
-            }
+    """``?period=2025-Q2`` if the user may see it (else 400 with the reason),
+    or the default "as of" period (reports/as_of.py): the same rule as the
+    dashboards."""
+    try:
+        chosen = dashboard_period(
+            plan=plan,
+            user=request.user,
+            code=request.query_params.get("period"),
+            today=timezone.localdate(),
         )
-    return period
+    except PeriodNotShown as refusal:
+        raise ValidationError({"period": str(refusal)}) from None
+    if chosen.period is None:
+        raise NotFound(_("No figures of plan %(plan)s are published yet.") % {"plan": plan.code})
+    return chosen.period
 
 
 class PlanScoresView(ListAPIView):
@@ -84,6 +86,7 @@ class PlanCompletenessView(APIView):
                 "plan": plan.code,
                 "period": period.code,
                 "deadline": period.deadline,
+                "published_at": period.published_at,
                 "expected": overall.expected,
                 "received": overall.received,
                 "on_time": overall.on_time,

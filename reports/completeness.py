@@ -1,7 +1,8 @@
 """Completeness of a period: who owed a report, who sent one, who was on time."""
 
+from collections import defaultdict
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -13,6 +14,7 @@ from indicators.models import (
 from indicators.quarterly_report.expected import plan_expected_reporters
 from plans.models import Organisation, Plan, ReportingPeriod
 from reports import scoring
+from reports.report_states import NOT_RECEIVED, report_state, report_state_count, report_state_label
 from reports.scores.cache import scores_cached
 
 
@@ -24,8 +26,63 @@ class OrganisationCompleteness:
     expected: bool
     received: bool
     on_time: bool
-    report_state: str | None
+    report_state: str | None  # the stored state; None where no report was started
     first_submitted_at: object
+
+    @property
+    def state(self) -> str:
+        """The report's state in the pages' vocabulary (reports/report_states.py)."""
+        return report_state(self.report_state)
+
+    @property
+    def state_label(self) -> str:
+        return report_state_label(self.report_state)
+
+
+# A page lists this many organisations of each state not received; "and 7 more" the rest.
+SHOWN_PER_STATE = 20
+
+
+@dataclass(frozen=True)
+class StateCount:
+    """The expected reports in one state, "13 drafts", with their organisations by code."""
+
+    state: str
+    organisations: tuple[OrganisationCompleteness, ...]
+
+    @property
+    def count(self) -> int:
+        return len(self.organisations)
+
+    @property
+    def label(self) -> str:
+        return report_state_label(self.state)
+
+    @property
+    def text(self) -> str:
+        return report_state_count(self.state, self.count)
+
+    @property
+    def shown(self) -> tuple[OrganisationCompleteness, ...]:
+        return self.organisations[:SHOWN_PER_STATE]
+
+    @property
+    def more(self) -> int:
+        return self.count - len(self.shown)
+
+
+@dataclass(frozen=True)
+class PeriodCompleteness(scoring.Completeness):
+    """The period's figures (scoring.Completeness), the expected reports not
+    received by state (not started, draft, returned; states with none left
+    out), and whether the deadline has passed (those reports are late)."""
+
+    not_received: tuple[StateCount, ...] = ()  # in NOT_RECEIVED's order
+    deadline_passed: bool = False
+
+    @property
+    def not_received_count(self) -> int:
+        return sum(part.count for part in self.not_received)
 
 
 def organisations_expected(*, plan: Plan, period: ReportingPeriod) -> set[int]:
@@ -42,8 +99,9 @@ def organisations_expected(*, plan: Plan, period: ReportingPeriod) -> set[int]:
     return scores_cached(plan=plan, parts=("expected", period.pk), read=read)
 
 
-def period_completeness(*, plan: Plan, period: ReportingPeriod):
-    """Who was expected to report for the period, who did, and who was on time.
+def period_completeness(*, plan: Plan, period: ReportingPeriod, today: date | None = None):
+    """Who was expected to report for the period, who did, and who was on time:
+    the overall figures (PeriodCompleteness) and a row per organisation, by code.
 
     Read live from the reports (a submission changes it, an approval is not
     needed), in a fixed number of queries.
@@ -94,4 +152,23 @@ def period_completeness(*, plan: Plan, period: ReportingPeriod):
             )
         )
     rows.sort(key=lambda row: row.code)
-    return summary.overall, rows
+    return _with_not_received(summary.overall, rows, period, today or timezone.localdate()), rows
+
+
+def _with_not_received(
+    overall: scoring.Completeness, rows: list[OrganisationCompleteness], period: ReportingPeriod, today: date
+) -> PeriodCompleteness:
+    """The overall figures, with the expected reports not received by state."""
+    by_state = defaultdict(list)
+    for row in rows:
+        if row.expected and not row.received:
+            by_state[row.state].append(row)
+    return PeriodCompleteness(
+        expected=overall.expected,
+        received=overall.received,
+        on_time=overall.on_time,
+        not_received=tuple(
+            StateCount(state, tuple(by_state[state])) for state in NOT_RECEIVED if by_state[state]
+        ),
+        deadline_passed=today > period.deadline,
+    )

@@ -173,3 +173,12 @@ def approved_report(organisation, period, *, values=None, updates=None, state="A
             defaults={"status": status, "percent_complete": Decimal(str(percent))},
         )
     return report
+
+
+def publish_through(plan, code: str, *, by=None):
+    """Publish the plan's periods up to and including ``code``, as the
+    secretariat would have (plans/publication.py is tested on its own)."""
+    from django.utils import timezone
+
+    last = plan.periods.get(code=code)
+    plan.periods.filter(index__lte=last.index).update(published_at=timezone.now(), published_by=by)

@@ -297,8 +297,12 @@ def service_errors(error: DjangoValidationError, report: QuarterlyReport | None)
     """A service's ValidationError, keyed by line_field() names such as
     ``indicator-12-value`` or ``indicator-12-cell-sex=F``, rekeyed by code:
     ``{"indicator_values": {"I1": {"value": [...]}}}``."""
-    if not hasattr(error, "error_dict") or report is None:
+    if not hasattr(error, "error_dict"):
         return {"non_field_errors": error.messages}
+    if report is None:
+        return {
+            "non_field_errors" if key == NON_FIELD_ERRORS else key: m for key, m in error.message_dict.items()
+        }
     plan_id = report.period.plan_id
     codes = {
         "indicator": dict(Indicator.objects.filter(plan_id=plan_id).values_list("pk", "code")),

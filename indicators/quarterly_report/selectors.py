@@ -113,7 +113,7 @@ class PlanReports:
 
 def period_is_due(period: ReportingPeriod, *, today: datetime.date | None = None) -> bool:
     """A period can be reported on from its first day: the current quarter and the past ones."""
-    return period.start <= (today or timezone.localdate())
+    return period.has_begun(today or timezone.localdate())
 
 
 def organisations_reporting(*, user) -> QuerySet[Organisation]:

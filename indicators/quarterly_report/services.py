@@ -132,10 +132,24 @@ def outlier_needs_note(value: Decimal, previous: Decimal | None) -> bool:
     return value > previous * OUTLIER_FACTOR or value * OUTLIER_FACTOR < previous
 
 
+def require_period_begun(period: ReportingPeriod) -> None:
+    """Nothing can be reported for a quarter that has not begun: figures for
+    2028-Q4 in 2026 would be guesses, and would score as if achieved."""
+    if not period.has_begun(timezone.localdate()):
+        raise ValidationError(
+            {
+                "period": _("%(period)s has not begun: its report can be filled in from %(start)s.")
+                % {"period": period.code, "start": period.start.isoformat()}
+            }
+        )
+
+
 def report_open(*, actor, organisation: Organisation, period: ReportingPeriod) -> QuarterlyReport:
-    """The organisation's report for the period, created as a DRAFT the first time."""
+    """The organisation's report for the period, created as a DRAFT the first
+    time; refused for a period that has not begun."""
     if not user_can_edit_report(actor, organisation):
         raise PermissionDenied(_("You may not report for %(org)s.") % {"org": organisation.code})
+    require_period_begun(period)
     report, created = QuarterlyReport.objects.get_or_create(
         organisation=organisation, period=period, defaults={"updated_by": actor}
     )
@@ -167,6 +181,7 @@ def report_save(
         raise TransitionNotAllowed(
             _("This report is %(state)s and can no longer be edited.") % {"state": report.get_state_display()}
         )
+    require_period_begun(report.period)
     indicators = report_expected_indicators(report)
     activities = report_expected_activities(report)
     errors = figures_errors(indicators, indicator_lines) | updates_errors(activities, activity_lines)

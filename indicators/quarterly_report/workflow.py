@@ -41,6 +41,7 @@ from indicators.quarterly_report.services import (
     report_lines_write,
     report_reload,
     require_editable,
+    require_period_begun,
     updates_errors,
 )
 from plans.access import user_can_edit_report, user_can_review
@@ -249,6 +250,7 @@ def report_import(
             raise PermissionDenied(_("You may not report for %(org)s.") % {"org": organisation.code})
         if approve:
             require_reviewer(actor)
+    require_period_begun(period)
     report, created = QuarterlyReport.objects.get_or_create(
         organisation=organisation, period=period, defaults={"updated_by": actor}
     )

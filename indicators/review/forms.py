@@ -6,6 +6,7 @@ services' messages next to the field.
 """
 
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from indicators.models import ReportState
@@ -66,7 +67,8 @@ class ReviewQueueFilterForm(forms.Form):
         super().__init__(data, *args, **kwargs)
         # Periods and pillars of the chosen plan (one query each); of every plan when none is chosen.
         plan_code = data.get("plan")
-        periods = ReportingPeriod.objects.all()
+        # No quarter after the current one: nothing can be reported for it.
+        periods = ReportingPeriod.objects.filter(start__lte=timezone.localdate())
         if plan_code:
             periods = periods.filter(plan__code=plan_code)
         codes = periods.order_by("year", "quarter").values_list("code", flat=True).distinct()

@@ -247,7 +247,8 @@ def reporting_status_page(request):
     plan = next((p for p in plans if p.code == code), None) if code else (plans[0] if plans else None)
     if code and plan is None:
         raise Http404
-    status = reporting_status(user=request.user, plan=plan) if plan else None
+    every_quarter = request.GET.get("quarters") == "all"
+    status = reporting_status(user=request.user, plan=plan, every_quarter=every_quarter) if plan else None
     return render(
         request,
         "indicators/review/review_status.html",

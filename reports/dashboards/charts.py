@@ -6,6 +6,8 @@ plotly package ships. Every chart is paired with a table of the same data in
 the page (its text alternative), so nothing is known only from a colour.
 """
 
+import unicodedata
+
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
@@ -84,7 +86,19 @@ SERIES_COLOURS = ["#0072B2", "#CC79A7", "#E69F00", "#009E73", "#56B4E9", "#D55E0
 SERIES_SYMBOLS = ["circle", "square", "diamond", "triangle-up", "cross", "x", "star", "hexagon"]
 BASELINE_COLOUR = "#595959"
 NO_STATUS_COLOUR = "#DDDDDD"
-LABEL_LENGTH = 24
+# Tick labels wrap at this many characters: a name reads in full, in a column
+# narrow enough to leave the bars most of a phone's width.
+LABEL_WIDTH = 28
+KHMER_COENG = "\u17d2"
+# Roughly how wide a character of the tick labels draws, and a line's height,
+# in pixels at their font size: enough to size the margin and the chart before
+# Plotly measures the text (its automargin then has the last word).
+LABEL_FONT_SIZE = 12
+CHAR_PIXELS = 6.6
+LINE_PIXELS = 15
+# The progress bars' axis ends just past 100 %; the words begin at 100 %, a
+# few pixels to its right, and stand in the margin.
+PROGRESS_AXIS_END = 101
 
 
 def status_text(status: str | None) -> str:
@@ -99,19 +113,37 @@ def percent_text(value: float | None) -> str:
     return "—" if value is None else f"{percent(value):g} %"
 
 
-def short_label(code: str, name: str, limit: int = LABEL_LENGTH) -> str:
-    label = f"{code} {name}".strip()
-    if len(label) <= limit:
-        return label
-    cut = label[: limit - 1]
-    # End at a word when there is one to end at (Khmer has no spaces: cut anywhere).
-    if " " in cut[len(code) + 2 :]:
-        cut = cut[: cut.rindex(" ")]
-    return cut.rstrip(" ,;:") + "…"
+def _breaks_between(before: str, after: str) -> bool:
+    """May a line break between these two characters of one long word? Not
+    before a combining mark (a Khmer vowel sign) nor after a Khmer COENG (the
+    consonant after it is written below the one before), so no letter is
+    parted from its vowel signs and subscripts."""
+    return not unicodedata.category(after).startswith("M") and before != KHMER_COENG
 
 
-def _height(rows: int, per_row: int = 42, extra: int = 90) -> int:
-    return extra + per_row * max(rows, 1)
+def _word_pieces(word: str, width: int) -> list[str]:
+    """A word longer than a line (Khmer has no spaces between words) in pieces
+    of at most ``width`` characters, cut only where _breaks_between allows."""
+    pieces = []
+    while len(word) > width:
+        cut = next((i for i in range(width, 0, -1) if _breaks_between(word[i - 1], word[i])), width)
+        pieces.append(word[:cut])
+        word = word[cut:]
+    return [*pieces, word] if word else pieces
+
+
+def wrapped_lines(code: str, name: str, width: int = LABEL_WIDTH) -> list[str]:
+    """A node's code and name as lines of at most ``width`` characters, broken
+    at spaces (and zero-width spaces), nothing cut off: a tick label joins them
+    with ``<br>``, where Plotly breaks a line."""
+    words = [p for w in f"{code} {name}".replace("\u200b", " ").split() for p in _word_pieces(w, width)]
+    lines: list[str] = []
+    for word in words:
+        if lines and len(lines[-1]) + 1 + len(word) <= width:
+            lines[-1] += " " + word
+        else:
+            lines.append(word)
+    return lines or [""]
 
 
 def overall_figure(row) -> dict:
@@ -152,11 +184,26 @@ def overall_summary(row) -> str:
     }
 
 
+def _label_margin(lines: list[list[str]]) -> int:
+    """A left margin as wide as the longest line of the tick labels."""
+    longest = max((len(line) for label in lines for line in label), default=0)
+    return round(longest * CHAR_PIXELS) + 12
+
+
 def progress_bars_figure(rows) -> dict:
     """Horizontal bars of achieved (P*) per node in its status colour, expected
     (X*) as a marker, and to the right of the 100 % line the raw progress and
-    the status in words (so an over-achievement reads 130 %)."""
-    labels = [short_label(r.code, r.name) for r in rows]
+    the status in words (so an over-achievement reads 130 %). Names wrap onto
+    as many lines as they need; the chart grows with them."""
+    lines = [wrapped_lines(r.code, r.name) for r in rows]
+    labels = ["<br>".join(label) for label in lines]
+    words = [f"{percent_text(r.progress)}<br>{status_text(r.status)}" for r in rows]
+    # The words stand in the right margin, beyond the 100 % line: the bars have
+    # the rest of the width.
+    words_width = max(
+        (len(w) for r in rows for w in (percent_text(r.progress), status_text(r.status))), default=0
+    )
+    row_heights = [max(48, LINE_PIXELS * len(label) + 20) for label in lines]
     return figure(
         [
             {
@@ -193,19 +240,29 @@ def progress_bars_figure(rows) -> dict:
                 "showlegend": False,
                 "hoverinfo": "skip",
                 "y": labels,
-                "x": [102] * len(rows),
-                "text": [f"{percent_text(r.progress)}<br>{status_text(r.status)}" for r in rows],
+                "x": [100] * len(rows),
+                "text": words,
                 "textposition": "middle right",
                 "textfont": {"size": 11},
                 "cliponaxis": False,
             },
         ],
-        height=_height(len(rows), per_row=48),
-        xaxis={"range": [0, 150], "ticksuffix": " %", "tickvals": [0, 50, 100], "fixedrange": True},
-        yaxis={"autorange": "reversed", "automargin": True, "fixedrange": True},
-        margin={"l": 8, "r": 8, "t": 8, "b": 40},
+        height=sum(row_heights) + 90,
+        xaxis={
+            "range": [0, PROGRESS_AXIS_END],
+            "tickvals": [0, 50, 100],
+            "ticktext": ["0 %", "50 %", "100 %"],
+            "fixedrange": True,
+        },
+        yaxis={
+            "autorange": "reversed",
+            "automargin": True,
+            "fixedrange": True,
+            "tickfont": {"size": LABEL_FONT_SIZE},
+        },
+        margin={"l": _label_margin(lines), "r": round(words_width * CHAR_PIXELS) + 12, "t": 8, "b": 64},
         showlegend=True,
-        legend={"orientation": "h", "y": -0.15 if len(rows) > 3 else -0.4},
+        legend={"orientation": "h", "y": 0, "yref": "container", "yanchor": "bottom"},
         shapes=[
             {
                 "type": "line",
@@ -451,24 +508,42 @@ def _number(value) -> str:
 
 
 def organisation_values_figure(periods: list[str], series) -> dict:
-    """Approved values by period, stacked by reporting organisation."""
+    """Approved values by period and reporting organisation: a flow's stacked
+    (they add up), a level's (a percentage) side by side, one line each, since
+    levels of different organisations do not add up."""
+    level = any(s.is_level for s in series)
     data = [
         {
-            "type": "bar",
+            "type": "scatter" if level else "bar",
             "name": s.code,
             "x": periods,
             "y": s.values,
-            "marker": {
-                "color": SERIES_COLOURS[i % len(SERIES_COLOURS)],
-                "line": {"color": "#333333", "width": 0.5},
-            },
+            **(
+                {
+                    "mode": "lines+markers",
+                    "connectgaps": True,
+                    "line": {"color": SERIES_COLOURS[i % len(SERIES_COLOURS)], "width": 2},
+                    "marker": {
+                        "symbol": SERIES_SYMBOLS[i % len(SERIES_SYMBOLS)],
+                        "size": 7,
+                        "color": SERIES_COLOURS[i % len(SERIES_COLOURS)],
+                    },
+                }
+                if level
+                else {
+                    "marker": {
+                        "color": SERIES_COLOURS[i % len(SERIES_COLOURS)],
+                        "line": {"color": "#333333", "width": 0.5},
+                    }
+                }
+            ),
             "hovertemplate": f"{s.code} " + "%{x}: %{y}<extra></extra>",
         }
         for i, s in enumerate(series)
     ]
     return figure(
         data,
-        barmode="stack",
+        **({} if level else {"barmode": "stack"}),
         height=320 + 18 * (len(series) // 6),
         xaxis={"type": "category", "tickangle": -45, "fixedrange": True},
         yaxis={"rangemode": "tozero", "automargin": True, "fixedrange": True},
@@ -477,8 +552,19 @@ def organisation_values_figure(periods: list[str], series) -> dict:
     )
 
 
+def _latest_period(periods: list[str], values: list) -> str:
+    return next(p for p, v in zip(reversed(periods), reversed(values), strict=True) if v is not None)
+
+
 def organisation_values_summary(periods: list[str], series) -> str:
-    return "; ".join(f"{s.code} {_number(sum(v for v in s.values if v is not None))}" for s in series)
+    """Each organisation's figure as the scoring rule sees it: a flow's total
+    to date, a level's latest value (with its period), never a sum of levels."""
+    if any(s.is_level for s in series):
+        latest = [f"{s.code} {_number(s.headline)} ({_latest_period(periods, s.values)})" for s in series]
+        return _("Latest approved value: %(values)s") % {"values": "; ".join(latest)}
+    return _("Total to date: %(values)s") % {
+        "values": "; ".join(f"{s.code} {_number(s.headline)}" for s in series)
+    }
 
 
 def category_figure(breakdown) -> dict:

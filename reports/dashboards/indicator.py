@@ -97,6 +97,29 @@ class OrganisationSeries:
     code: str
     name: str
     values: list  # one per period of IndicatorPage.value_periods, None where none approved
+    aggregation: str = scoring.SUM
+
+    @property
+    def is_level(self) -> bool:
+        return self.aggregation != scoring.SUM
+
+    @property
+    def headline(self) -> float | None:
+        """What the scoring rule makes of the organisation's values: a flow's
+        total to date; a level's (a percentage's) latest value, never a sum."""
+        given = [v for v in self.values if v is not None]
+        if not given:
+            return None
+        return given[-1] if self.is_level else sum(given)
+
+
+@dataclass(frozen=True)
+class Milestone:
+    """A yes/no indicator in words: the year it is due (the first plan year
+    whose target is 1) and the first approved period that reached it."""
+
+    due_year: int | None
+    achieved_in: str | None  # a period code; None: not yet achieved
 
 
 @dataclass(frozen=True)
@@ -114,6 +137,7 @@ class IndicatorPage:
     by_category: list[DimensionBreakdown]
     values: list[ValueRow]  # the newest, with their history (see values_total)
     values_total: int  # approved values to date, listed or not
+    milestone: Milestone | None = None  # for a MILESTONE, shown instead of its charts
 
 
 def _person(user) -> str:
@@ -249,7 +273,12 @@ def indicator_dashboard(
         organisation = v.report.organisation
         series = by_org.setdefault(
             organisation.pk,
-            OrganisationSeries(organisation.code, organisation.display_name, [None] * len(value_periods)),
+            OrganisationSeries(
+                organisation.code,
+                organisation.display_name,
+                [None] * len(value_periods),
+                indicator.aggregation,
+            ),
         )
         series.values[column[v.report.period.index]] = float(v.value)
     # By category: a flow adds up every approved cell to date; a level shows
@@ -292,7 +321,24 @@ def indicator_dashboard(
         by_category=by_category if counted else [],
         values=rows,
         values_total=len(values),
+        milestone=(
+            indicator_milestone(indicator, originals if basis == BASIS_ORIGINAL else targets, values)
+            if indicator.measure == scoring.MILESTONE
+            else None
+        ),
     )
+
+
+def indicator_milestone(indicator: Indicator, targets: dict[int, float], values: list) -> Milestone:
+    """Due by the end of the first year whose target is 1 (as the scoring rule
+    expects it); achieved in the first period whose approved value from the
+    lead organisation (the one the rule counts for a level) is 1."""
+    due = next((year for year in sorted(targets) if targets[year] >= 1), None)
+    reached = [
+        v.report.period for v in values if v.report.organisation_id == indicator.lead_id and v.value >= 1
+    ]
+    first = min(reached, key=lambda period: period.index, default=None)
+    return Milestone(due_year=due, achieved_in=first.code if first else None)
 
 
 def indicator_targets(indicator: Indicator) -> list[TargetYear]:

@@ -8,7 +8,7 @@ from indicators.models import (
     Indicator,
 )
 from plans.models import Plan, ReportingPeriod
-from reports.dashboards.score_rows import ScoreRow, nodes_filter, score_row, snapshots_at
+from reports.dashboards.score_rows import ScoreRow, nodes_filter, score_row, snapshots_at, with_last_reported
 from strategies.models import Activity, Objective
 
 
@@ -44,11 +44,20 @@ def objective_dashboard(*, plan: Plan, code: str, period: ReportingPeriod) -> Ob
     return ObjectivePage(
         objective=objective,
         score=score_row("objective", objective, snapshots.get(("objective", objective.pk))),
-        indicators=[
-            score_row("indicator", i, snapshots.get(("indicator", i.pk)), lead=i.lead.code, unit=i.unit)
-            for i in indicators
-        ],
-        activities=[
-            score_row("activity", a, snapshots.get(("activity", a.pk)), lead=a.lead.code) for a in activities
-        ],
+        indicators=with_last_reported(
+            [
+                score_row("indicator", i, snapshots.get(("indicator", i.pk)), lead=i.lead.code, unit=i.unit)
+                for i in indicators
+            ],
+            plan=plan,
+            period=period,
+        ),
+        activities=with_last_reported(
+            [
+                score_row("activity", a, snapshots.get(("activity", a.pk)), lead=a.lead.code)
+                for a in activities
+            ],
+            plan=plan,
+            period=period,
+        ),
     )

@@ -14,7 +14,7 @@ from indicators.models import (
 from indicators.quarterly_report.expected import plan_expected_reporters
 from plans.models import Organisation, Plan, ReportingPeriod
 from reports import scoring
-from reports.dashboards.score_rows import ScoreRow, nodes_filter, score_row, snapshots_at
+from reports.dashboards.score_rows import ScoreRow, nodes_filter, score_row, snapshots_at, with_last_reported
 from reports.scores.cache import scores_cached
 from strategies.models import Activity
 
@@ -147,6 +147,8 @@ def scorecard_leaves(
     for row in indicator_rows + activity_rows:
         if row.status and not row.cancelled:
             counts[row.status] += 1
+    leaves = with_last_reported(indicator_rows + activity_rows, plan=plan, period=period)
+    indicator_rows, activity_rows = leaves[: len(indicator_rows)], leaves[len(indicator_rows) :]
     # Which periods it had to report for: the same rule as the report form,
     # the reminders and the completeness figures.
     owed = plan_expected_reporters(plan, periods).get(organisation.pk, set())

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<str:plan_code>/pillars/<str:code>/", views.pillar, name="pillar"),
     path("<str:plan_code>/objectives/<str:code>/", views.objective, name="objective"),
     path("<str:plan_code>/indicators/<str:code>/", views.indicator, name="indicator"),
+    path("<str:plan_code>/organisations/", views.organisations, name="organisations"),
     path("<str:plan_code>/organisations/<str:org_code>/", views.organisation, name="organisation"),
     path("<str:plan_code>/justice-chain/", views.justice_chain, name="justice_chain"),
 ]

@@ -2,6 +2,9 @@
 selectors for rows, turn them into figure specs (reports/charts.py), render.
 Every page reads stored scores; none recomputes a plan."""
 
+from functools import wraps
+from urllib.parse import urlencode
+
 from django.contrib.auth.decorators import login_not_required
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ObjectDoesNotExist
@@ -18,12 +21,13 @@ from plans.access import (
     plans_for_user,
     user_can_revise_targets,
 )
-from reports.as_of import dashboard_period
+from reports.as_of import PeriodNotShown, dashboard_period
 from reports.completeness import period_completeness
 
-# Three pages share their view's name: their reads are called through the module.
+# Four pages share their view's name: their reads are called through the module.
 from reports.dashboards import charts
 from reports.dashboards import justice_chain as chain_read
+from reports.dashboards import organisations as health_read
 from reports.dashboards import plan_overview as overview_read
 from reports.dashboards import public_summary as public_read
 from reports.dashboards.indicator import BASIS_ORIGINAL, BASIS_REVISED, indicator_dashboard
@@ -31,30 +35,64 @@ from reports.dashboards.objective import objective_dashboard
 from reports.dashboards.pillar import pillar_dashboard
 from reports.dashboards.scorecard import organisation_scorecard
 from reports.privacy import SUPPRESSION_THRESHOLD
+from reports.publication import period_publication
 from reports.scores.cache import SCORES_CACHE_SECONDS, scores_cache_key, scores_cached
 
 # The overview lists this many indicators that need attention, worst first;
 # "show all" lists every one.
 ATTENTION_SHOWN = 15
-# ... and this many organisations whose report is missing.
-MISSING_SHOWN = 20
 # The indicator page lists this many approved values with their history, newest
 # first; "show all" lists every one (an indicator every province reports on has
 # hundreds).
 VALUES_SHOWN = 30
 
 
-def _as_of(request, plan) -> dict:
-    """The "as of" period (``?period=``), the periods to choose from and when
-    the scores were computed: what every dashboard page shows at its top."""
-    chosen = dashboard_period(plan=plan, code=request.GET.get("period"), today=timezone.localdate())
+class NothingPublished(Exception):
+    """The reader may see no period of the plan yet (a partner, the public,
+    before the first publication)."""
+
+    def __init__(self, plan):
+        self.plan = plan
+
+
+def dashboard_page(view):
+    """A dashboard page that says "no figures published yet" where the reader
+    may see no period of the plan, rather than a page of empty scores."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except NothingPublished as nothing:
+            context = {"nav": "dashboards", "plan": nothing.plan}
+            return render(request, "reports/dashboards/nothing_published.html", context)
+
+    return wrapped
+
+
+def _as_of(request, plan, *, reader=None) -> dict:
+    """The "as of" period (``?period=``), the periods to choose from, the
+    period's publication and when the scores were computed: what every
+    dashboard page shows at its top. A period the reader may not see (after
+    the current quarter, or not published for a partner) is a 404.
+    ``reader`` is whose view to show (the public page: anyone's)."""
+    try:
+        chosen = dashboard_period(
+            plan=plan,
+            user=reader or request.user,
+            code=request.GET.get("period"),
+            today=timezone.localdate(),
+        )
+    except PeriodNotShown as refusal:
+        raise Http404(str(refusal)) from None
     if chosen.period is None:
-        raise Http404("This plan has no reporting periods.")
+        raise NothingPublished(plan)
     return {
         "nav": "dashboards",
         "plan": plan,
         "period": chosen.period,
         "periods": chosen.periods,
+        "publication": period_publication(plan=plan, period=chosen.period),
         "computed_at": chosen.computed_at,
         "scores_stale": chosen.stale,
         "keep_params": [],
@@ -102,6 +140,7 @@ def index(request):
 
 
 @require_GET
+@dashboard_page
 def plan_overview(request, plan_code: str):
     plan = plan_get_for_user_or_404(request.user, plan_code)
     context = _as_of(request, plan)
@@ -117,14 +156,11 @@ def plan_overview(request, plan_code: str):
             attention_limit=None if everything else ATTENTION_SHOWN,
         ),
     )
-    completeness, organisations = period_completeness(plan=plan, period=period)
-    missing = [row for row in organisations if row.expected and not row.received]
+    completeness, _organisations = period_completeness(plan=plan, period=period)
     counts = overview.plan.counts or {}
     context.update(
         overview=overview,
         completeness=completeness,
-        missing=missing[:MISSING_SHOWN],
-        missing_more=max(0, len(missing) - MISSING_SHOWN),
         counts=[(status, counts.get(status, 0)) for status in charts.STATUS_ORDER],
         # The sections drawn only from stored scores (plan.html).
         **_kept_html(plan, ("overview-html", plan.code, period.pk, everything)),
@@ -168,6 +204,7 @@ def plan_overview(request, plan_code: str):
 
 
 @require_GET
+@dashboard_page
 def pillar(request, plan_code: str, code: str):
     plan = plan_get_for_user_or_404(request.user, plan_code)
     context = _as_of(request, plan)
@@ -182,6 +219,7 @@ def pillar(request, plan_code: str, code: str):
 
 
 @require_GET
+@dashboard_page
 def objective(request, plan_code: str, code: str):
     plan = plan_get_for_user_or_404(request.user, plan_code)
     context = _as_of(request, plan)
@@ -204,6 +242,7 @@ def objective(request, plan_code: str, code: str):
 
 
 @require_GET
+@dashboard_page
 def indicator(request, plan_code: str, code: str):
     plan = plan_get_for_user_or_404(request.user, plan_code)
     context = _as_of(request, plan)
@@ -270,6 +309,7 @@ def indicator(request, plan_code: str, code: str):
 
 
 @require_GET
+@dashboard_page
 def organisation(request, plan_code: str, org_code: str):
     plan = plan_get_for_user_or_404(request.user, plan_code)
     context = _as_of(request, plan)
@@ -294,6 +334,36 @@ def organisation(request, plan_code: str, org_code: str):
 
 
 @require_GET
+@dashboard_page
+def organisations(request, plan_code: str):
+    """Every organisation owing reports in the plan, side by side: its reports
+    over the last four quarters up to the period and its leaves at the period
+    (reports/dashboards/organisations.py), sorted by ``?sort=``."""
+    plan = plan_get_for_user_or_404(request.user, plan_code)
+    context = _as_of(request, plan)
+    period = context["period"]
+    health = health_read.reporting_health(
+        plan=plan,
+        period=period,
+        window=health_read.reporting_window(context["periods"], period),
+        sort=request.GET.get("sort"),
+    )
+    links = {
+        column: {**link, "url": "?" + urlencode({"period": period.code, "sort": link["sort"]})}
+        for column, link in health_read.sort_links(health.sort).items()
+    }
+    context.update(
+        nav="organisations",
+        health=health,
+        sort_links=links,
+        # Choosing another period keeps the order.
+        keep_params=[("sort", health.sort)] if health.sort != health_read.DEFAULT_SORT else [],
+    )
+    return render(request, "reports/dashboards/organisations.html", context)
+
+
+@require_GET
+@dashboard_page
 def justice_chain(request, plan_code: str):
     plan = plan_get_for_user_or_404(request.user, plan_code)
     context = _as_of(request, plan)
@@ -318,11 +388,13 @@ def justice_chain(request, plan_code: str):
 
 @login_not_required
 @require_GET
+@dashboard_page
 def public_summary(request, plan_code: str):
     """A public plan's summary, for anyone: what the public may see, whoever
     asks (a signed-in user gets the same page, and a 404 for a plan that is not public)."""
-    plan = plan_get_for_user_or_404(AnonymousUser(), plan_code)
-    context = _as_of(request, plan)
+    anyone = AnonymousUser()
+    plan = plan_get_for_user_or_404(anyone, plan_code)
+    context = _as_of(request, plan, reader=anyone)
     summary = public_read.public_summary(plan=plan, period=context["period"])
     context.update(
         summary=summary,

@@ -555,19 +555,29 @@ EARLIER_RETURN_COMMENTS = [
 ]
 
 
-GAP_REASONS = [
-    "Funds for the quarter were released late.",
-    "Provincial staff were reassigned to other duties for part of the quarter.",
-    "The partner-funded project that paid for this ended and a new one has not started.",
-    "Cases moved slowly because key witnesses had returned abroad.",
-]
-
-
-CORRECTIVE_ACTIONS = [
-    "Ask the Ministry of Economy and Finance to release next quarter's funds on time.",
-    "Agree a joint work plan with the partners at the next NCCT meeting.",
-    "Assign a second officer to this work in each province.",
-    "Raise it at the next meeting of the working group.",
+# "Explain the gap": a reason an indicator is behind, and the corrective action
+# that answers that reason. A report gives one pair, never a reason with another's action.
+GAP_EXPLANATIONS = [
+    (
+        "Funds for the quarter were released late.",
+        "Ask the Ministry of Economy and Finance to release next quarter's funds on time.",
+    ),
+    (
+        "Provincial staff were reassigned to other duties for part of the quarter.",
+        "Assign a second officer to this work in each province.",
+    ),
+    (
+        "The partner-funded project that paid for this ended and a new one has not started.",
+        "Agree a joint work plan with the partners at the next NCCT meeting.",
+    ),
+    (
+        "Cases moved slowly because key witnesses had returned abroad.",
+        "Ask the embassies to help the courts hear witnesses abroad by video link.",
+    ),
+    (
+        "Floods cut the roads to several districts for most of the quarter.",
+        "Make up the visits the floods prevented in the next quarter, with the district offices.",
+    ),
 ]
 
 

@@ -40,11 +40,10 @@ from reports import scoring
 from reports.demo.content import (
     ACTIVITY_NOTES,
     AGE_SHARES,
-    CORRECTIVE_ACTIONS,
     EARLIER_RETURN_COMMENTS,
     FIRST_APPROVED,
     FIRST_YEAR,
-    GAP_REASONS,
+    GAP_EXPLANATIONS,
     LAST_APPROVED,
     LAST_YEAR,
     MISSED_QUARTERS,
@@ -466,8 +465,7 @@ def _values(
             value.note = OUTLIER_NOTE
         # Contributors explain nothing: the dashboards show the lead's reason.
         if code == seeded.lead and approved.gap_to_explain(seeded, period):
-            value.gap_reason = rng.choice(GAP_REASONS)
-            value.corrective_action = rng.choice(CORRECTIVE_ACTIONS)
+            value.gap_reason, value.corrective_action = rng.choice(GAP_EXPLANATIONS)
         cells = split_into_cells(row, int(figure), rng) if row.by else {}
         values.append((value, cells))
     return values

@@ -6,8 +6,10 @@ objective, indicator and activity, each copy reported by its own copies of the
 reporting organisations: about N times the rows, for load tests.
 """
 
+import datetime
 import secrets
 import string
+import zoneinfo
 from collections import Counter
 from dataclasses import dataclass
 from decimal import Decimal
@@ -24,6 +26,7 @@ from indicators.models import (
     target_errors,
 )
 from plans.models import Organisation, OrganisationKind, Plan, Role, User, normalise_text
+from plans.publication import period_publish_errors
 from plans.services import audit_record, plan_save, user_save
 from reports.demo.content import (
     ACTIVITIES,
@@ -31,6 +34,7 @@ from reports.demo.content import (
     DIMENSIONS,
     FIRST_YEAR,
     INDICATORS,
+    LAST_APPROVED,
     LAST_YEAR,
     MID_TERM_REVIEW,
     MID_TERM_REVIEWED_AT,
@@ -101,6 +105,7 @@ def demo_seed(*, scale: int = 1, reset_passwords: bool = False) -> SeedResult:
         tree = plan_tree_ensure(plan=plan, organisations=organisations, scale=scale, created=created)
         figures_ensure(plan=plan, tree=tree, users=users, created=created)
         target_revisions_ensure(tree=tree, admin=users[Role.SECRETARIAT_ADMIN], created=created)
+        publications_ensure(plan=plan, reviewer=users[Role.SECRETARIAT_REVIEWER], created=created)
         added = {label: count for label, count in created.items() if count}
         # A run that adds nothing leaves no trace, not even in the audit trail.
         if added:
@@ -437,3 +442,28 @@ def _activities_ensure(plan, tree: DemoTree, objectives: dict, scale: int, creat
     _link_missing(
         Activity.supporting.through, "activity", "organisation", pairs, plan, created, "activity_supporters"
     )
+
+
+CAPITAL_TIME = zoneinfo.ZoneInfo("Asia/Phnom_Penh")
+# The secretariat published each quarter two weeks after its report deadline.
+PUBLISHED_AFTER_DEADLINE = datetime.timedelta(days=14)
+PUBLISHED_AT = datetime.time(10, 0)
+
+
+def publications_ensure(*, plan: Plan, reviewer: User, created: Counter) -> None:
+    """Publish every quarter up to the last fully approved one (LAST_APPROVED),
+    in order, each checked by the publication rule as of the day it was
+    published; the open quarter after it stays open. Quarters published before
+    the mid-term review say "revised since publication": the review's revised
+    targets changed their scores."""
+    last = plan.periods.get(code=LAST_APPROVED)
+    for period in plan.periods.filter(index__lte=last.index, published_at__isnull=True).order_by("index"):
+        day = period.deadline + PUBLISHED_AFTER_DEADLINE
+        errors = period_publish_errors(period, today=day)
+        if errors:
+            raise ValueError(f"The demo cannot publish {period.code}: {errors}")
+        period.published_at = datetime.datetime.combine(day, PUBLISHED_AT, tzinfo=CAPITAL_TIME)
+        period.published_by = reviewer
+        period.revised_at = MID_TERM_REVIEWED_AT if period.published_at < MID_TERM_REVIEWED_AT else None
+        period.save(update_fields=["published_at", "published_by", "revised_at"])
+        created["published periods"] += 1

@@ -3,15 +3,30 @@
 // plotly.min.js fails to load, the tables still say everything.
 (function () {
   "use strict";
+  // On a phone (or any screen without a mouse to hover with) Plotly's toolbar
+  // would sit on the chart's labels; its one useful button (download as PNG)
+  // is not worth it there. Elsewhere it shows on hover, with that button only:
+  // every axis is fixed, so zoom, pan and reset would do nothing.
+  var NARROW = "(max-width: 767.98px), (hover: none)";
+
+  function config() {
+    var narrow = window.matchMedia && window.matchMedia(NARROW).matches;
+    return {
+      responsive: true,
+      displaylogo: false,
+      locale: document.documentElement.lang || "en",
+      displayModeBar: narrow ? false : "hover",
+      modeBarButtons: [["toImage"]]
+    };
+  }
+
   function draw() {
     if (typeof Plotly === "undefined") { return; }
     document.querySelectorAll("[data-chart]").forEach(function (node) {
       var spec = document.getElementById(node.dataset.chart);
       if (!spec) { return; }
       var figure = JSON.parse(spec.textContent);
-      var config = {responsive: true, displaylogo: false, locale: document.documentElement.lang || "en",
-                    modeBarButtonsToRemove: ["select2d", "lasso2d"]};
-      Plotly.newPlot(node, figure.data, figure.layout, config).then(function () {
+      Plotly.newPlot(node, figure.data, figure.layout, config()).then(function () {
         node.dataset.drawn = "true";
       });
     });

@@ -85,3 +85,51 @@ def test_a_report_first_submitted_on_the_deadline_is_on_time_until_midnight_in_p
         "QHELP": False,
     }
     assert (overall.received, overall.on_time) == (3, 1)
+
+
+def test_reports_not_received_are_counted_as_not_started_drafts_and_returned(plan):
+    period = plan.periods.get(code="2024-Q2")
+    objective = plan.objectives.get()
+    for code in ("NEWLEAD", "DRAFTER"):
+        IndicatorFactory(objective=objective, lead=OrganisationFactory(code=code))
+    by_code = {org.code: org for org in Organisation.objects.all()}
+    approved_report(by_code["QLEAD"], period, state="DRAFT")
+    approved_report(by_code["DRAFTER"], period, state="DRAFT")
+    approved_report(by_code["QHELP"], period, state="RETURNED")
+    # A report nobody expected (an annual indicator's lead, in Q2) counts for nothing.
+    approved_report(by_code["ALEAD"], period, state="DRAFT")
+
+    overall, rows = period_completeness(plan=plan, period=period)
+
+    states = {row.code: row.state_label for row in rows}
+    assert states == {
+        "DONE": "Approved",
+        "DRAFTER": "Draft",
+        "NEWLEAD": "Not started",
+        "QHELP": "Returned",
+        "QLEAD": "Draft",
+    }
+    assert [part.text for part in overall.not_received] == ["1 not started", "2 drafts", "1 returned"]
+    assert overall.not_received_count == overall.expected - overall.received == 4
+    assert {row.code: row.state for row in rows}["NEWLEAD"] == "NOT_STARTED"
+    assert {row.code: row.report_state for row in rows}["NEWLEAD"] is None, "the API's field is unchanged"
+
+
+def test_a_state_no_report_is_in_is_left_out_of_the_summary(plan):
+    period = plan.periods.get(code="2024-Q2")
+
+    overall, _rows = period_completeness(plan=plan, period=period)
+
+    # DONE is approved; QLEAD and QHELP have not started theirs.
+    assert [(part.state, part.count) for part in overall.not_received] == [("NOT_STARTED", 2)]
+
+
+def test_reports_not_received_are_late_once_the_deadline_has_passed(plan):
+    period = plan.periods.get(code="2024-Q2")
+
+    on_the_day, _rows = period_completeness(plan=plan, period=period, today=period.deadline)
+    the_day_after, _rows = period_completeness(
+        plan=plan, period=period, today=period.deadline + datetime.timedelta(days=1)
+    )
+
+    assert (on_the_day.deadline_passed, the_day_after.deadline_passed) == (False, True)

@@ -21,6 +21,7 @@ from tests.factories import (
     PlanFactory,
     UserFactory,
     approved_report,
+    publish_through,
 )
 
 pytestmark = pytest.mark.django_db
@@ -68,8 +69,10 @@ def nsp(ministry, other_ministry):
 
 @pytest.fixture
 def reports(nsp, ministry, other_ministry):
-    """For each ministry: an approved 2024-Q1 report and a complete 2024-Q2 draft."""
+    """For each ministry: an approved 2024-Q1 report (the quarter published)
+    and a complete 2024-Q2 draft."""
     q1, q2 = nsp["periods"]["2024-Q1"], nsp["periods"]["2024-Q2"]
+    publish_through(nsp["plan"], "2024-Q1")
     return {
         "moi_approved": approved_report(ministry, q1, values=nsp["moi_lines"], updates=nsp["moi_updates"]),
         "moj_approved": approved_report(
@@ -592,8 +595,9 @@ STEPS = {
         ("admin_user", {"submit": 200, "approve": 200, "return": 200, "reopen": 200}),
         ("reviewer", {"submit": 403, "approve": 200, "return": 200, "reopen": 200}),
         ("other_focal_point", {"submit": 404, "approve": 404, "return": 404, "reopen": 404}),
-        # A partner sees approved reports only: it may read the approved one, not reopen it.
-        ("partner", {"submit": 404, "approve": 404, "return": 404, "reopen": 403}),
+        # A partner sees approved reports of published quarters only: this one's
+        # quarter (2024-Q2) is open, so even approved it is not the partner's to see.
+        ("partner", {"submit": 404, "approve": 404, "return": 404, "reopen": 404}),
     ],
 )
 def test_each_step_is_open_only_to_its_roles(client, request, reports, who, own):

@@ -22,6 +22,7 @@ from tests.factories import (
     PlanFactory,
     UserFactory,
     approved_report,
+    publish_through,
 )
 
 pytestmark = pytest.mark.django_db
@@ -232,6 +233,9 @@ def test_partner_sees_only_approved_reports_and_never_edits(plan, ministry, part
     client = signed_in(partner)
     assert client.get(form_url()).status_code == 404
     approved_report(ministry, plan["plan"].periods.get(code="2024-Q1"), values={plan["trained"]: 8})
+    # Approved but not published: still the secretariat's.
+    assert client.get(form_url(period_code="2024-Q1")).status_code == 404
+    publish_through(plan["plan"], "2024-Q1")
     response = client.get(form_url(period_code="2024-Q1"))
     assert response.status_code == 200
     assert b"Save draft" not in response.content

@@ -318,8 +318,10 @@ def test_the_indicator_page_reads_a_revised_indicator_in_few_queries(
     plan_scores_recompute(plan_id=indicator.plan_id)
     client.force_login(admin_user)
 
+    # 15, and 5 for the open period's banner: who owes a report (4) and how
+    # many are approved (1); kept with the scores after the first read.
     for url in (DASHBOARD, DASHBOARD + "&targets=original"):
-        with django_assert_max_num_queries(15):
+        with django_assert_max_num_queries(20):
             assert client.get(url).status_code == 200
 
 

@@ -10,6 +10,7 @@ from tests.factories import (
     PillarFactory,
     PlanFactory,
     approved_report,
+    publish_through,
 )
 
 ROLES = ["admin_user", "reviewer", "focal_point", "partner"]
@@ -29,10 +30,20 @@ PAGES = [
 AS_OF = "?period=2024-Q4"
 
 
-def build_plan(code: str, *, pillars: int, ministry, other_ministry, is_public=False, behind=False):
+def build_plan(
+    code: str,
+    *,
+    pillars: int,
+    ministry,
+    other_ministry,
+    is_public=False,
+    behind=False,
+    published_through="2024-Q4",
+):
     """A plan of ``pillars`` pillars, each with two objectives of two indicators
     and an activity, and a year of approved figures from both ministries: on
-    track, or with ``behind`` every second indicator off track."""
+    track, or with ``behind`` every second indicator off track. The year is
+    published (``published_through``; None leaves every period open)."""
     plan = PlanFactory(code=code, is_public=is_public)
     periods = {p.code: p for p in plan.periods.all()}
     sex = DimensionFactory(code="sex", name="Sex")
@@ -68,6 +79,8 @@ def build_plan(code: str, *, pillars: int, ministry, other_ministry, is_public=F
         ReportEvent.objects.create(report=report, from_state="DRAFT", to_state="SUBMITTED")
         ReportEvent.objects.create(report=report, from_state="SUBMITTED", to_state="APPROVED")
     plan_scores_recompute(plan_id=plan.pk, everything=True)
+    if published_through:
+        publish_through(plan, published_through)
     return plan
 
 

@@ -12,6 +12,7 @@ from tests.factories import (
     ObjectiveFactory,
     PlanFactory,
     approved_report,
+    publish_through,
 )
 from tests.reports.dashboards.builders import build_plan
 
@@ -56,6 +57,7 @@ def chain_plan(ministry, other_ministry):
     )
     approved_report(other_ministry, periods["2024-Q2"], values={made["convicted"]: 8})
     plan_scores_recompute(plan_id=plan.pk, everything=True)
+    publish_through(plan, "2024-Q4")
     return plan
 
 
@@ -68,4 +70,5 @@ def public_plan(ministry, other_ministry):
     periods = {p.code: p for p in plan.periods.all()}
     approved_report(ministry, periods["2024-Q1"], values={identified: 3, investigated: 3})
     plan_scores_recompute(plan_id=plan.pk, everything=True)
+    publish_through(plan, "2024-Q4")
     return plan

@@ -1,7 +1,9 @@
 """Chart specs are data: pure functions from selector rows to Plotly figures,
 checked without a database or a browser."""
 
+import itertools
 import json
+import unicodedata
 
 from django.core.serializers.json import DjangoJSONEncoder
 
@@ -76,6 +78,30 @@ def test_progress_bars_put_achieved_expected_and_the_status_in_words_side_by_sid
     assert (
         charts.progress_bars_summary(rows[:2]) == "P1 130 % / 60 %, ● On track; P2 10 % / 40 %, ✕ Off track"
     )
+
+
+def test_pillar_and_objective_names_wrap_in_the_bar_chart_and_the_chart_grows_with_them():
+    name = "Inter-ministerial procedures for identification and referral in force"
+    short = charts.progress_bars_figure([row("O1.1", "ON_TRACK", 0.5, 0.5, name="Laws")])
+    figure = charts.progress_bars_figure(
+        [row("O1.1", "ON_TRACK", 0.5, 0.5, name="Laws"), row("O1.2", "AT_RISK", 0.3, 0.5, name=name)]
+    )
+    achieved = trace(figure, "Achieved")
+    # The whole name, line by line: no "…".
+    assert (
+        achieved["y"][1]
+        == "O1.2 Inter-ministerial<br>procedures for<br>identification and referral<br>in force"
+    )
+    assert "…" not in "".join(achieved["y"])
+    layout = figure["layout"]
+    assert layout["yaxis"]["automargin"] is True
+    # The margin fits the longest line ("identification and referral", 27
+    # characters), not a fixed width; the words stand beyond the 100 % line.
+    assert 27 * 5 < layout["margin"]["l"] < 27 * 8
+    assert layout["xaxis"]["range"][1] < 110
+    # Four lines need more height than one.
+    one_line_more = layout["height"] - short["layout"]["height"]
+    assert one_line_more > 48 + 2 * charts.LINE_PIXELS
 
 
 def test_trend_draws_achieved_and_dashed_expected_per_node_in_percent():
@@ -169,7 +195,27 @@ def test_values_by_organisation_are_stacked_one_trace_per_organisation():
     figure = charts.organisation_values_figure(["2024-Q1", "2024-Q2"], series)
     assert figure["layout"]["barmode"] == "stack"
     assert [(t["name"], t["y"]) for t in figure["data"]] == [("MOI", [20.0, None]), ("MOJ", [5.0, 6.0])]
-    assert charts.organisation_values_summary(["2024-Q1", "2024-Q2"], series) == "MOI 20; MOJ 11"
+    assert (
+        charts.organisation_values_summary(["2024-Q1", "2024-Q2"], series) == "Total to date: MOI 20; MOJ 11"
+    )
+
+
+def test_a_percent_indicator_by_organisation_shows_the_latest_value_not_a_sum():
+    # A level (LATEST), e.g. "% of committees using the referral procedures":
+    # adding up its quarters ("MOSVY 768.2") means nothing.
+    periods = ["2024-Q1", "2024-Q2", "2024-Q3"]
+    series = [
+        OrganisationSeries("MOSVY", "Social Affairs", [41.8, 43.7, 45.3], "LATEST"),
+        OrganisationSeries("MOI", "Interior", [30.0, 35.0, None], "LATEST"),
+    ]
+    assert [s.headline for s in series] == [45.3, 35.0]
+    assert charts.organisation_values_summary(periods, series) == (
+        "Latest approved value: MOSVY 45.3 (2024-Q3); MOI 35 (2024-Q2)"
+    )
+    figure = charts.organisation_values_figure(periods, series)
+    # Levels side by side, one line each, never stacked into a sum.
+    assert "barmode" not in figure["layout"]
+    assert [(t["type"], t["mode"]) for t in figure["data"]] == [("scatter", "lines+markers")] * 2
 
 
 def test_a_dimension_is_drawn_as_one_bar_per_category():
@@ -214,12 +260,21 @@ def test_justice_chain_groups_steps_per_year_leaves_out_missing_indicators_and_m
     assert charts.justice_chain_summary(table).startswith("2024: Identified 548, Referred to services ≈ 411;")
 
 
-def test_labels_are_cut_at_a_word_and_statuses_always_have_words():
-    assert (
-        charts.short_label("P2", "Prevention of human trafficking and child sexual abuse")
-        == "P2 Prevention of human…"
-    )
-    assert charts.short_label("P1", "Laws") == "P1 Laws"
+def test_long_names_wrap_onto_lines_at_words_and_nothing_is_cut_off():
+    lines = charts.wrapped_lines("P2", "Prevention of human trafficking and child sexual abuse")
+    assert lines == ["P2 Prevention of human", "trafficking and child sexual", "abuse"]
+    assert all(len(line) <= charts.LABEL_WIDTH for line in lines)
+    assert charts.wrapped_lines("P1", "Laws") == ["P1 Laws"]
+    # Khmer has no spaces between words: a long run is cut, but never before a
+    # vowel sign nor after a subscript sign (COENG), and nothing is lost.
+    khmer = "ជនរងគ្រោះដែលត្រូវបានកំណត់អត្តសញ្ញាណ"
+    pieces = charts.wrapped_lines("I4.1.1", khmer, width=10)
+    assert "".join(pieces[1:]) == khmer
+    for before, after in itertools.pairwise(pieces[1:]):
+        assert not unicodedata.category(after[0]).startswith("M") and before[-1] != "\u17d2"
+
+
+def test_statuses_always_have_words():
     assert charts.status_text(None) == "Not computed"
     assert charts.percent_text(0.125) == "12.5 %"
     assert charts.percent_text(None) == "—"

@@ -7,6 +7,7 @@ from tests.factories import (
     ObjectiveFactory,
     PlanFactory,
     approved_report,
+    publish_through,
 )
 
 pytestmark = pytest.mark.django_db
@@ -55,6 +56,7 @@ def test_justice_chain_estimates_a_count_from_a_percentage_and_does_not_warn_on_
     periods = {p.code: p for p in plan.periods.all()}
     approved_report(ministry, periods["2024-Q1"], values={identified: 100, referred: 60})
     approved_report(ministry, periods["2024-Q2"], values={identified: 100, referred: 75})
+    publish_through(plan, "2024-Q4")
     client.force_login(partner)
     victims, _cases = client.get("/dashboards/PCT/justice-chain/?period=2024-Q4").context["tables"]
     [year_2024] = [y for y in victims[0].years if y.year == 2024]

@@ -67,11 +67,14 @@ def test_plan_overview_lists_indicators_at_risk_with_the_reason_their_ministry_g
     assert 'href="/dashboards/NSP/indicators/I1.2.2/?period=2025-Q1"' in body
 
 
-def test_the_period_selector_falls_back_to_the_latest_closed_period(client, plan, partner):
+def test_the_default_period_is_the_latest_published_one_and_an_unknown_one_is_404(client, plan, partner):
     client.force_login(partner)
-    response = client.get("/dashboards/NSP/?period=2024Q4")
+    response = client.get("/dashboards/NSP/")
     assert response.status_code == 200
+    assert response.context["period"].code == "2024-Q4"
+    assert [p.code for p in response.context["periods"]][-1] == "2024-Q4"
     assert response.context["period"].end < timezone.localdate()
+    assert client.get("/dashboards/NSP/?period=2024Q4").status_code == 404
 
 
 def test_a_plan_whose_scores_were_never_computed_says_so(client, ministry, reviewer):
@@ -118,11 +121,82 @@ def test_the_overview_shows_a_report_as_received_as_soon_as_it_is_submitted(clie
     # The sections drawn from stored scores are kept; the reports are rendered anew.
     client.force_login(reviewer)
     url = "/dashboards/NSP/?period=2025-Q1"
-    assert "2 reports still missing" in client.get(url).content.decode()
+    assert "2 reports not received: 2 not started" in reporting_section(client.get(url))
     approved_report(ministry, plan.periods.get(code="2025-Q1"), state="SUBMITTED")
     response = client.get(url)
-    assert "1 report still missing" in response.content.decode()
-    assert [row.code for row in response.context["missing"]] == ["MOJ"]
+    assert "1 report not received: 1 not started" in reporting_section(response)
+    [not_started] = response.context["completeness"].not_received
+    assert [row.code for row in not_started.organisations] == ["MOJ"]
+
+
+def reporting_section(response) -> str:
+    """The overview's "Reporting for <period>" section, its whitespace collapsed."""
+    body = response.content.decode()
+    start = body.index('aria-labelledby="completeness-heading"')
+    return " ".join(body[start : body.index("</section>", start)].split())
+
+
+def test_the_overview_lists_reports_not_received_by_state_with_each_organisations_code_and_name(
+    client, plan, ministry, other_ministry, reviewer
+):
+    period = plan.periods.get(code="2025-Q1")
+    newcomer = OrganisationFactory(code="MOH", name="Ministry of Health")
+    IndicatorFactory(objective=plan.objectives.first(), code="NEW", lead=newcomer, targets=[1] * 5)
+    scores_mark_stale(plan_id=plan.pk)
+    approved_report(ministry, period, state="RETURNED")
+    approved_report(other_ministry, period, state="DRAFT")
+    client.force_login(reviewer)
+
+    section = reporting_section(client.get("/dashboards/NSP/?period=2025-Q1"))
+
+    # The words of the reporting status page: not started, draft, returned; late past the deadline.
+    assert "3 reports not received: 1 not started, 1 draft, 1 returned" in section
+    assert '<span class="badge text-bg-danger">late</span>' in section
+    link = (
+        '<a href="/dashboards/NSP/organisations/{code}/?period=2025-Q1">'
+        '<span class="ntip-code">{code}</span> {name}</a>'
+    )
+    groups = [
+        ("Not started", "MOH", "Ministry of Health"),
+        ("Draft", "MOJ", "Ministry of Justice"),
+        ("Returned", "MOI", "Ministry of Interior"),
+    ]
+    positions = []
+    for label, code, name in groups:
+        heading = f'>{label} <span class="fw-normal text-body-secondary">(1)</span></h4>'
+        assert heading in section, label
+        assert link.format(code=code, name=name) in section
+        positions += [section.index(heading), section.index(link.format(code=code, name=name))]
+    assert positions == sorted(positions), "each organisation under its state, in the order of the states"
+    assert "— —" not in section and "missing" not in section
+
+
+def test_a_long_list_of_reports_not_received_is_cut_under_each_state_with_how_many_more(
+    client, plan, reviewer, monkeypatch
+):
+    monkeypatch.setattr("reports.completeness.SHOWN_PER_STATE", 1)
+    client.force_login(reviewer)
+
+    section = reporting_section(client.get("/dashboards/NSP/?period=2025-Q1"))
+
+    # MOI and MOJ have not started theirs: the first is listed, the other counted.
+    assert "2 reports not received: 2 not started" in section
+    assert "/organisations/MOI/" in section and "/organisations/MOJ/" not in section
+    assert "<li>and 1 more.</li>" in section
+
+
+def test_the_overview_says_so_when_every_expected_report_is_in(
+    client, plan, ministry, other_ministry, reviewer
+):
+    period = plan.periods.get(code="2025-Q1")
+    approved_report(ministry, period, state="SUBMITTED")
+    approved_report(other_ministry, period)
+    client.force_login(reviewer)
+
+    section = reporting_section(client.get("/dashboards/NSP/?period=2025-Q1"))
+
+    assert "All 2 expected reports have been received." in section
+    assert "not received" not in section and ">late</span>" not in section
 
 
 def test_the_overview_page_shows_an_approval_at_once_though_its_sections_are_kept(

@@ -39,7 +39,7 @@ from indicators.models import (
 from indicators.quarterly_report.selectors import indicators_to_explain
 from indicators.quarterly_report.workflow import submission_errors
 from plans.models import AuditEvent, Organisation, OrganisationKind, Plan, Role, User, normalise_text
-from reports.demo.content import MISSED_QUARTERS, PLAN_CODE, TARGET_REVISIONS
+from reports.demo.content import GAP_EXPLANATIONS, MISSED_QUARTERS, PLAN_CODE, TARGET_REVISIONS
 from strategies.models import Activity
 
 pytestmark = pytest.mark.django_db
@@ -341,6 +341,23 @@ def test_indicators_behind_plan_explain_the_gap(plan):
 
     assert explained.exists()
     assert not explained.filter(corrective_action="").exists()
+
+
+def test_every_gap_reason_comes_with_its_own_corrective_action(plan):
+    # "Witnesses returned abroad" is answered by hearing them by video link,
+    # never by "ask MEF to release funds": a reason and its action are one pair.
+    pairs = set(
+        IndicatorValue.objects.filter(indicator__plan=plan)
+        .exclude(gap_reason="")
+        .values_list("gap_reason", "corrective_action")
+    )
+    actions_by_reason = defaultdict(set)
+    for reason, action in pairs:
+        actions_by_reason[reason].add(action)
+
+    assert len(actions_by_reason) > 1, "the demo gives more than one reason"
+    assert pairs <= set(GAP_EXPLANATIONS)
+    assert all(len(actions) == 1 for actions in actions_by_reason.values()), actions_by_reason
 
 
 def test_submitted_reports_pass_the_checks_of_submitting_them(plan):

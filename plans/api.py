@@ -1,0 +1,79 @@
+"""A plan's periods through the API, and publishing them (docs/api.md,
+docs/publication.md): ``GET /api/v1/plans/{code}/periods/``,
+``POST …/periods/{period}/publish/`` and ``…/withdraw/`` (``reason`` required).
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from rest_framework import serializers, status
+from rest_framework.exceptions import APIException
+from rest_framework.exceptions import PermissionDenied as Forbidden
+from rest_framework.exceptions import ValidationError as BadRequest
+from rest_framework.generics import ListAPIView
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from plans.access import periods_for_user, plan_get_for_user_or_404, user_can_publish
+from plans.models import ReportingPeriod, is_period_code
+from plans.publication import PublicationConflict, period_publish, period_withdraw
+
+
+class PublicationRace(APIException):
+    status_code = status.HTTP_409_CONFLICT
+    default_code = "conflict"
+
+
+class PeriodSerializer(serializers.ModelSerializer):
+    published = serializers.BooleanField(source="is_published")
+    published_by = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ReportingPeriod
+        fields = ["code", "start", "end", "deadline", "published", "published_at", "published_by"]
+
+    def get_published_by(self, period) -> str | None:
+        return period.published_by.username if period.published_by else None
+
+
+class PlanPeriodsView(ListAPIView):
+    """The plan's periods the user may see: up to the current quarter, and for
+    partners only published ones."""
+
+    serializer_class = PeriodSerializer
+
+    def get_queryset(self):
+        plan = plan_get_for_user_or_404(self.request.user, self.kwargs["code"])
+        return periods_for_user(self.request.user, plan)
+
+
+class PeriodStepView(APIView):
+    """``publish`` or ``withdraw`` one period; secretariat only."""
+
+    step = ""
+
+    def post(self, request, code: str, period: str):
+        if not user_can_publish(request.user):
+            raise Forbidden(_("Only the secretariat can publish a period or withdraw its publication."))
+        plan = plan_get_for_user_or_404(request.user, code)
+        found = (
+            periods_for_user(request.user, plan).filter(code=period).first()
+            if is_period_code(period)
+            else None
+        )
+        if found is None:
+            raise Http404
+        body = request.data if isinstance(request.data, dict) else {}
+        try:
+            if self.step == "publish":
+                found = period_publish(actor=request.user, period=found)
+            else:
+                found = period_withdraw(actor=request.user, period=found, reason=str(body.get("reason", "")))
+        except PermissionDenied as refusal:
+            raise Forbidden(str(refusal)) from refusal
+        except PublicationConflict as conflict:
+            raise PublicationRace(str(conflict)) from conflict
+        except DjangoValidationError as error:
+            raise BadRequest(error.message_dict) from error
+        return Response(PeriodSerializer(found).data)
