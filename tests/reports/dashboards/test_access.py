@@ -90,3 +90,14 @@ def test_navigation_and_home_link_to_the_dashboards(client, plan, focal_point):
     assert 'href="/dashboards/"' in body
     assert 'href="/dashboards/NSP/"' in body
     assert 'href="/dashboards/NSP/"' in client.get("/plans/NSP/").content.decode()
+
+
+@pytest.mark.parametrize(("who", "linked"), [("focal_point", True), ("reviewer", False), ("partner", False)])
+def test_only_an_organisation_that_reports_gets_a_link_to_its_own_scorecard(
+    client, plan, request, who, linked
+):
+    # The secretariat and partners report nothing: their scorecard would be empty.
+    user = request.getfixturevalue(who)
+    client.force_login(user)
+    content = client.get("/dashboards/NSP/").content.decode()
+    assert (f"Scorecard of {user.organisation.code}" in content) == linked
