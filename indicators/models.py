@@ -567,6 +567,9 @@ class Evidence(models.Model):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+    # Kept so that the review can say which files were added or removed since
+    # the version the reviewer saw (a removed file's row is gone).
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["report", "uploaded_at"]
@@ -575,6 +578,53 @@ class Evidence(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+class LineComment(models.Model):
+    """A reviewer's comment on one line (an indicator's figure or an activity's
+    update) of a report returned for correction, shown to the focal point next
+    to that line. Written by the return, replaced by the next return, deleted
+    when the report is approved (the return's audit record keeps them)."""
+
+    report = models.ForeignKey(QuarterlyReport, on_delete=models.CASCADE, related_name="line_comments")
+    indicator = models.ForeignKey(
+        Indicator, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    activity = models.ForeignKey(Activity, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    comment = models.TextField(_("comment"))
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    written_at = models.DateTimeField(_("written"), default=timezone.now)
+
+    class Meta:
+        ordering = ["report", "indicator", "activity"]
+        verbose_name = _("comment on a line")
+        verbose_name_plural = _("comments on lines")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(indicator__isnull=False, activity__isnull=True)
+                | Q(indicator__isnull=True, activity__isnull=False),
+                name="line_comment_on_one_line",
+                violation_error_message=_("A comment is on one indicator or one activity."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(comment=""),
+                name="line_comment_not_blank",
+                violation_error_message=_("A comment cannot be blank."),
+            ),
+            models.UniqueConstraint(fields=["report", "indicator"], name="line_comment_once_per_indicator"),
+            models.UniqueConstraint(fields=["report", "activity"], name="line_comment_once_per_activity"),
+        ]
+
+    def __str__(self):
+        line = self.indicator or self.activity
+        return f"{self.report_id} {line.code if line else '?'}: {self.comment[:40]}"
+
+    @property
+    def anchor(self) -> str:
+        """The id of the line's block on the report form, e.g. ``indicator-12``."""
+        return f"indicator-{self.indicator_id}" if self.indicator_id else f"activity-{self.activity_id}"
 
 
 class ReminderKind(models.TextChoices):

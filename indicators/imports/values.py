@@ -26,6 +26,7 @@ from indicators.models import (
     value_errors,
 )
 from indicators.quarterly_report.services import (
+    IMPORT_REASON,
     ActivityLine,
     IndicatorLine,
     line_field,
@@ -544,6 +545,7 @@ class ValuesRun:
                 activity_lines=activity_lines,
                 approve=self.approve,
                 mark_scores_stale=False,
+                reason=IMPORT_REASON,
             )
         report = report or report_open(actor=self.actor, organisation=organisation, period=period)
         return report_save(
@@ -552,6 +554,7 @@ class ValuesRun:
             version=report.version,
             indicator_lines=indicator_lines,
             activity_lines=activity_lines,
+            reason=IMPORT_REASON,
         )
 
     def figure_line(self, figure: Figure, old: IndicatorValue | None, rows: dict) -> IndicatorLine | None:

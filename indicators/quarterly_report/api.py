@@ -17,6 +17,8 @@ Errors (docs/api.md):
   allowed from the report's state.
 """
 
+from dataclasses import dataclass, field
+
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, QuerySet
@@ -35,19 +37,28 @@ from indicators.models import (
     ActivityUpdate,
     Indicator,
     IndicatorValue,
+    LineComment,
     QuarterlyReport,
     ReportEvent,
     ReportState,
 )
+from indicators.quarterly_report.expected import report_expected_activities, report_expected_indicators
+from indicators.quarterly_report.lines import ActivityLine, IndicatorLine
 from indicators.quarterly_report.services import (
-    ActivityLine,
-    IndicatorLine,
     ReportConflict,
     TransitionNotAllowed,
     report_open,
     report_save,
+    require_editable,
 )
-from indicators.quarterly_report.workflow import report_approve, report_reopen, report_return, report_submit
+from indicators.quarterly_report.validation import report_lines_check
+from indicators.quarterly_report.workflow import (
+    report_approve,
+    report_reopen,
+    report_return,
+    report_submit,
+    require_reviewer,
+)
 from plans.access import plans_for_user, user_can_edit_report
 from plans.models import Organisation
 from strategies.models import Activity
@@ -136,6 +147,7 @@ class ReportDetailSerializer(ReportSerializer):
     indicator_values = IndicatorValueSerializer(many=True)
     activity_updates = ActivityUpdateSerializer(many=True)
     events = ReportEventSerializer(many=True)
+    line_comments = serializers.SerializerMethodField()
 
     class Meta(ReportSerializer.Meta):
         read_only_fields = fields = [
@@ -143,7 +155,25 @@ class ReportDetailSerializer(ReportSerializer):
             "indicator_values",
             "activity_updates",
             "events",
+            "line_comments",
         ]
+
+    def get_line_comments(self, report: QuarterlyReport) -> dict:
+        """The secretariat's comments on lines when it returned the report, by
+        code in the sections of the lines they are about (cleared on approval)."""
+        comments: dict = {"indicator_values": {}, "activity_updates": {}}
+        for line in report.line_comments.all():
+            section, code = (
+                ("indicator_values", line.indicator.code)
+                if line.indicator_id
+                else ("activity_updates", line.activity.code)
+            )
+            comments[section][code] = {
+                "comment": line.comment,
+                "written_by": line.written_by.username if line.written_by else None,
+                "written_at": serializers.DateTimeField().to_representation(line.written_at),
+            }
+        return comments
 
 
 def reports_listed(user) -> QuerySet[QuarterlyReport]:
@@ -159,6 +189,10 @@ def reports_detailed(user) -> QuerySet[QuarterlyReport]:
         ),
         Prefetch("activity_updates", queryset=ActivityUpdate.objects.select_related("activity")),
         Prefetch("events", queryset=ReportEvent.objects.select_related("actor")),
+        Prefetch(
+            "line_comments",
+            queryset=LineComment.objects.select_related("indicator", "activity", "written_by").order_by("pk"),
+        ),
     )
 
 
@@ -180,19 +214,18 @@ class StrictSerializer(serializers.Serializer):
     dropped without a word, and the figure left as it was."""
 
     def to_internal_value(self, data):
-        if isinstance(data, dict):
-            unknown = sorted(set(data) - set(self.fields))
-            if unknown:
-                raise BadRequest(
-                    {
-                        name: [
-                            _("Unknown field; the fields are: %(fields)s.")
-                            % {"fields": ", ".join(self.fields)}
-                        ]
-                        for name in unknown
-                    }
-                )
-        return super().to_internal_value(data)
+        if not isinstance(data, dict):
+            return super().to_internal_value(data)
+        message = _("Unknown field; the fields are: %(fields)s.") % {"fields": ", ".join(self.fields)}
+        errors = {name: [message] for name in sorted(set(data) - set(self.fields))}
+        # The known fields are read too, so that one answer holds every problem.
+        try:
+            value = super().to_internal_value({k: v for k, v in data.items() if k in self.fields})
+        except BadRequest as error:
+            errors = error.detail | errors
+        if errors:
+            raise BadRequest(errors)
+        return value
 
 
 class IndicatorLineInput(StrictSerializer):
@@ -215,11 +248,22 @@ class ActivityLineInput(StrictSerializer):
     note = serializers.CharField(required=False, allow_blank=True)
 
 
+@dataclass
+class ParsedLines:
+    """One section of lines as read: each line's readable fields by code, the
+    parts that could not be read, and the messages about them."""
+
+    lines: dict[str, dict] = field(default_factory=dict)
+    unreadable: dict[str, frozenset[str]] = field(default_factory=dict)
+    errors: dict[str, dict] = field(default_factory=dict)
+
+
 class LinesField(serializers.Field):
     """Lines keyed by code, ``{"I1": {"value": 12}}``, or a list of lines that
     each name their code, ``[{"indicator": "I1", "value": 12}]`` as GET returns
-    them. Either way the result is {code: validated line}, and errors are keyed
-    by code."""
+    them. Either way the result is ParsedLines keyed by code. A section that
+    is not lines at all is refused here; a line with a bad field is kept, with
+    the field named unreadable, so that the rules check the rest of it too."""
 
     def __init__(self, *, line: type[serializers.Serializer], code_field: str, **kwargs):
         self.line = line
@@ -233,16 +277,19 @@ class LinesField(serializers.Field):
             raise BadRequest(
                 [_("Give an object keyed by %(what)s code, or a list.") % {"what": self.code_field}]
             )
-        lines, errors = {}, {}
+        parsed = ParsedLines()
         for code, item in data.items():
             serializer = self.line(data=item)
-            if serializer.is_valid():
-                lines[code] = {k: v for k, v in serializer.validated_data.items() if k != self.code_field}
-            else:
-                errors[code] = serializer.errors
-        if errors:
-            raise BadRequest(errors)
-        return lines
+            if not serializer.is_valid():
+                parsed.errors[code] = serializer.errors
+                if not isinstance(item, dict):
+                    continue
+                parsed.unreadable[code] = frozenset(unreadable_parts(serializer.errors))
+                serializer = self.line(data=readable_part(item, serializer.errors))
+                if not serializer.is_valid():
+                    continue
+            parsed.lines[code] = {k: v for k, v in serializer.validated_data.items() if k != self.code_field}
+        return parsed
 
     def keyed_by_code(self, items: list) -> dict:
         keyed = {}
@@ -261,6 +308,25 @@ class LinesField(serializers.Field):
         return keyed
 
 
+def unreadable_parts(errors: dict):
+    """The line's parts named in its errors, as IndicatorLine.unreadable names
+    them: a cell as ``cell-sex=F``, the whole grid as ``cells``."""
+    for name, detail in errors.items():
+        if name == "cells" and isinstance(detail, dict):
+            yield from (f"cell-{key}" for key in detail)
+        else:
+            yield name
+
+
+def readable_part(item: dict, errors: dict) -> dict:
+    """The line without what could not be read (and without unknown fields)."""
+    rest = {name: value for name, value in item.items() if name not in errors}
+    cell_errors = errors.get("cells")
+    if isinstance(cell_errors, dict) and isinstance(item.get("cells"), dict):
+        rest["cells"] = {key: value for key, value in item["cells"].items() if key not in cell_errors}
+    return rest
+
+
 class ReportSaveInput(StrictSerializer):
     # The bounds of the model's PositiveIntegerField.
     version = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
@@ -276,6 +342,17 @@ class ReportOpenInput(StrictSerializer):
 
 class CommentInput(StrictSerializer):
     comment = serializers.CharField(required=False, allow_blank=True, default="")
+
+
+class LineCommentsInput(StrictSerializer):
+    """``{"indicator_values": {"I1": "…"}, "activity_updates": {"A1": "…"}}``."""
+
+    indicator_values = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
+    activity_updates = serializers.DictField(child=serializers.CharField(allow_blank=True), required=False)
+
+
+class ReturnInput(CommentInput):
+    line_comments = LineCommentsInput(required=False)
 
 
 class NoInput(StrictSerializer):
@@ -407,8 +484,10 @@ class ReportListView(GenericAPIView):
 
 
 class ReportDetailView(APIView):
-    """GET: one report with its figures, activity updates and history.
-    PATCH ``{version, indicator_values, activity_updates}``: save figures."""
+    """GET: one report with its figures, activity updates, history and the
+    secretariat's comments on lines. PATCH ``{version, indicator_values,
+    activity_updates}``: save figures; a 400 holds every problem of the body
+    at once (what could not be read, and what the rules refuse of the rest)."""
 
     def get(self, request, pk: int):
         report = report_get_for_user_or_404(request.user, pk, reports_detailed(request.user))
@@ -417,17 +496,33 @@ class ReportDetailView(APIView):
     def patch(self, request, pk: int):
         report = report_for_request(request, pk)
         # Who may edit comes before what was sent: a reviewer learns they may
-        # not edit, not that their figures are wrong.
+        # not edit, not that their figures are wrong; and so does the state.
         if not user_can_edit_report(request.user, report.organisation):
             raise Forbidden(_("You may not edit %(org)s's report.") % {"org": report.organisation.code})
-        data = validated(ReportSaveInput, request)
-        indicator_lines = self.indicator_lines(report, data.get("indicator_values", {}))
-        activity_lines = self.activity_lines(report, data.get("activity_updates", {}))
+        run_service(lambda: require_editable(report))
+        version, sections, errors = save_input(request)
+        indicator_lines, indicator_errors = self.indicator_lines(report, sections.get("indicator_values"))
+        activity_lines, activity_errors = self.activity_lines(report, sections.get("activity_updates"))
+        check = report_lines_check(
+            report=report,
+            indicators=report_expected_indicators(report),
+            activities=report_expected_activities(report),
+            indicator_lines=indicator_lines,
+            activity_lines=activity_lines,
+        )
+        errors = errors_merge(
+            errors,
+            {name: parsed.errors for name, parsed in sections.items()},
+            {"indicator_values": indicator_errors, "activity_updates": activity_errors},
+            service_errors(DjangoValidationError(check.save), report) if check.save else {},
+        )
+        if errors:
+            raise BadRequest(errors)
         run_service(
             lambda: report_save(
                 actor=request.user,
                 report=report,
-                version=data["version"],
+                version=version,
                 indicator_lines=indicator_lines,
                 activity_lines=activity_lines,
             ),
@@ -436,35 +531,27 @@ class ReportDetailView(APIView):
         return report_response(request, report)
 
     @staticmethod
-    def known(objects: QuerySet, report: QuarterlyReport, codes, section: str, what: str) -> dict:
-        """The plan's objects with these codes; a 400 naming the unknown ones."""
+    def known(objects: QuerySet, report: QuarterlyReport, codes, what: str) -> tuple[dict, dict]:
+        """The plan's objects with these codes, and an error for each unknown one."""
         plan = report.period.plan
-        found = {obj.code: obj for obj in objects.filter(plan=plan, code__in=codes)}
-        unknown = [code for code in codes if code not in found]
-        if unknown:
-            message = _("No %(what)s %(code)s in plan %(plan)s.")
-            raise BadRequest(
-                {
-                    section: {
-                        code: {what: [message % {"what": what, "code": code, "plan": plan.code}]}
-                        for code in unknown
-                    }
-                }
-            )
-        return found
+        found = {obj.code: obj for obj in objects.filter(plan=plan, code__in=list(codes))}
+        message = _("No %(what)s %(code)s in plan %(plan)s.")
+        return found, {
+            code: {what: [message % {"what": what, "code": code, "plan": plan.code}]}
+            for code in codes
+            if code not in found
+        }
 
-    def indicator_lines(self, report: QuarterlyReport, lines: dict) -> list[IndicatorLine]:
-        """A line per indicator sent. What a line leaves out keeps its stored
-        value; ``"value": null`` clears the figure; cells are merged into the
-        stored ones, a null cell clearing that cell."""
-        if not lines:
-            return []
-        indicators = self.known(
-            Indicator.objects.prefetch_related("disaggregation"),
-            report,
-            lines,
-            "indicator_values",
-            "indicator",
+    def indicator_lines(self, report: QuarterlyReport, parsed: ParsedLines | None) -> tuple[list, dict]:
+        """A line per indicator sent, and the errors of the lines that cannot be
+        one. What a line leaves out keeps its stored value; ``"value": null``
+        clears the figure; cells are merged into the stored ones, a null cell
+        clearing that cell."""
+        if parsed is None:
+            return [], {}
+        codes = parsed.lines.keys() | parsed.unreadable.keys()
+        indicators, errors = self.known(
+            Indicator.objects.prefetch_related("disaggregation"), report, codes, "indicator"
         )
         stored = {
             value.indicator_id: value
@@ -472,77 +559,174 @@ class ReportDetailView(APIView):
                 "cells"
             )
         }
-        result, errors = [], {}
-        for code, data in lines.items():
-            indicator = indicators[code]
-            old = stored.get(indicator.pk)
-            split = bool(indicator.disaggregation.all())
-            # The value of a split figure is the sum of its cells: sent back with
-            # them, as GET gives it, it is ignored; sent alone, it is refused.
-            if split and "value" in data and "cells" not in data:
-                errors[code] = {"value": [_("This indicator is disaggregated: give its cells, not a value.")]}
+        result = []
+        for code, indicator in indicators.items():
+            data = parsed.lines.get(code, {})
+            unreadable = parsed.unreadable.get(code, frozenset())
+            shape = line_shape_errors(indicator, data, unreadable)
+            if shape:
+                errors[code] = shape
                 continue
-            if not split and data.get("cells"):
-                errors[code] = {"cells": [_("This indicator is not disaggregated: give its value.")]}
-                continue
-            line = IndicatorLine(
-                indicator.pk,
-                value=None if split else data.get("value", old.value if old else None),
-                cells=({c.cell: c.value for c in old.cells.all()} if old and split else {})
-                | data.get("cells", {}),
-                note=data.get("note", old.note if old else ""),
-                gap_reason=data.get("gap_reason", old.gap_reason if old else ""),
-                corrective_action=data.get("corrective_action", old.corrective_action if old else ""),
-            )
-            if line.is_empty and any(data.get(name) for name in TEXT_FIELDS):
-                # An empty line removes the figure: the note sent would vanish without a word.
-                errors[code] = {"value": [_("Give a value with the note, or nothing is saved.")]}
-                continue
-            result.append(line)
-        if errors:
-            raise BadRequest({"indicator_values": errors})
-        return result
+            result.append(indicator_line(indicator, data, unreadable, stored.get(indicator.pk)))
+        return result, errors
 
-    def activity_lines(self, report: QuarterlyReport, lines: dict) -> list[ActivityLine]:
+    def activity_lines(self, report: QuarterlyReport, parsed: ParsedLines | None) -> tuple[list, dict]:
         """A line per activity sent; what it leaves out keeps its stored value."""
-        if not lines:
-            return []
-        activities = self.known(Activity.objects.all(), report, lines, "activity_updates", "activity")
+        if parsed is None:
+            return [], {}
+        codes = parsed.lines.keys() | parsed.unreadable.keys()
+        activities, errors = self.known(Activity.objects.all(), report, codes, "activity")
         stored = {
             update.activity_id: update
             for update in report.activity_updates.filter(activity__in=activities.values())
         }
         result = []
-        for code, data in lines.items():
-            activity = activities[code]
-            old = stored.get(activity.pk)
+        for code, activity in activities.items():
+            data, old = parsed.lines.get(code, {}), stored.get(activity.pk)
+            unreadable = parsed.unreadable.get(code, frozenset())
             result.append(
                 ActivityLine(
                     activity.pk,
                     status=data.get("status", old.status if old else "") or "",
-                    percent_complete=data.get("percent_complete", old.percent_complete if old else None),
+                    percent_complete=None
+                    if "percent_complete" in unreadable
+                    else data.get("percent_complete", old.percent_complete if old else None),
                     note=data.get("note", old.note if old else ""),
+                    unreadable=unreadable & {"status", "percent_complete", "note"},
                 )
             )
-        return result
+        return result, errors
 
 
+def save_input(request) -> tuple[int | None, dict[str, ParsedLines], dict]:
+    """A save's body read as far as it can be: its version, its sections of
+    lines, and every message about what could not be read."""
+    serializer = ReportSaveInput(data=request.data)
+    if serializer.is_valid():
+        data = serializer.validated_data
+        return data["version"], {k: v for k, v in data.items() if k != "version"}, {}
+    errors = dict(serializer.errors)
+    if not isinstance(request.data, dict):
+        raise BadRequest(errors)
+    # The sections read on their own, so that a bad version hides no bad figure.
+    sections = {
+        name: serializer.fields[name].run_validation(request.data[name])
+        for name in ("indicator_values", "activity_updates")
+        if name in request.data and name not in errors
+    }
+    return None, sections, errors
+
+
+def line_shape_errors(indicator: Indicator, data: dict, unreadable: frozenset[str]) -> dict:
+    """A split figure is given cell by cell, any other as a value."""
+    split = bool(indicator.disaggregation.all())
+    # The value of a split figure is the sum of its cells: sent back with
+    # them, as GET gives it, it is ignored; sent alone, it is refused.
+    if split and "value" in (data.keys() | unreadable) and not ({"cells"} & (data.keys() | unreadable)):
+        return {"value": [_("This indicator is disaggregated: give its cells, not a value.")]}
+    if not split and data.get("cells"):
+        return {"cells": [_("This indicator is not disaggregated: give its value.")]}
+    return {}
+
+
+def indicator_line(
+    indicator: Indicator, data: dict, unreadable: frozenset[str], old: IndicatorValue | None
+) -> IndicatorLine:
+    """The line that a body's fields make, over what is stored."""
+    split = bool(indicator.disaggregation.all())
+    line = IndicatorLine(
+        indicator.pk,
+        value=None if split or "value" in unreadable else data.get("value", old.value if old else None),
+        cells=({c.cell: c.value for c in old.cells.all()} if old and split else {}) | data.get("cells", {}),
+        unreadable=unreadable,
+    )
+    # A figure cleared takes its stored texts with it; texts sent with no
+    # figure are refused by the rules (validation.py), not dropped.
+    kept = old if old and not line.is_empty else None
+    for name in TEXT_FIELDS:
+        setattr(line, name, data.get(name, getattr(kept, name) if kept else ""))
+    return line
+
+
+def errors_merge(*parts: dict) -> dict:
+    """Messages keyed alike (by section, code and field) put together."""
+    merged: dict = {}
+    for part in parts:
+        for key, value in part.items():
+            if not value:
+                continue
+            if isinstance(value, dict) and isinstance(merged.get(key), dict):
+                merged[key] = errors_merge(merged[key], value)
+            elif isinstance(value, list) and isinstance(merged.get(key), list):
+                merged[key] = [*merged[key], *(m for m in value if m not in merged[key])]
+            else:
+                merged.setdefault(key, value)
+    return merged
+
+
+def return_step(actor, report: QuarterlyReport, data: dict) -> QuarterlyReport:
+    """Return a report, with the reviewer's comments on lines given by code;
+    their messages come back under ``line_comments``, as they were sent."""
+    require_reviewer(actor)
+    comments = data.get("line_comments") or {}
+    plan_id = report.period.plan_id
+    ids, errors = {}, {}
+    for section, model, kind in (
+        ("indicator_values", Indicator, "indicator"),
+        ("activity_updates", Activity, "activity"),
+    ):
+        given = comments.get(section) or {}
+        found = dict(model.objects.filter(plan_id=plan_id, code__in=list(given)).values_list("code", "pk"))
+        ids[kind] = {found[code]: text for code, text in given.items() if code in found}
+        message = _("No %(what)s %(code)s in this report's plan.")
+        unknown = {code: [message % {"what": kind, "code": code}] for code in given if code not in found}
+        if unknown:
+            errors[section] = unknown
+    if errors:
+        raise BadRequest({"line_comments": errors})
+    try:
+        return report_return(
+            actor=actor,
+            report=report,
+            comment=data.get("comment", ""),
+            indicator_comments=ids["indicator"],
+            activity_comments=ids["activity"],
+        )
+    except DjangoValidationError as error:
+        found = service_errors(error, report)
+        lines = {
+            section: {code: fields["comment"] for code, fields in found.pop(section).items()}
+            for section in LINE_SECTIONS.values()
+            if section in found
+        }
+        raise BadRequest(found | ({"line_comments": lines} if lines else {})) from error
+
+
+# Each step: what its body may hold, and the service it calls.
 STEPS = {
-    "submit": lambda actor, report, comment: report_submit(actor=actor, report=report),
-    "approve": lambda actor, report, comment: report_approve(actor=actor, report=report, comment=comment),
-    "return": lambda actor, report, comment: report_return(actor=actor, report=report, comment=comment),
-    "reopen": lambda actor, report, comment: report_reopen(actor=actor, report=report, reason=comment),
+    "submit": (NoInput, lambda actor, report, data: report_submit(actor=actor, report=report)),
+    "approve": (
+        CommentInput,
+        lambda actor, report, data: report_approve(actor=actor, report=report, comment=data["comment"]),
+    ),
+    "return": (ReturnInput, return_step),
+    "reopen": (
+        CommentInput,
+        lambda actor, report, data: report_reopen(actor=actor, report=report, reason=data["comment"]),
+    ),
 }
 
 
 class ReportStepView(APIView):
     """POST: one workflow step (``step``: submit, approve, return or reopen).
-    ``{"comment": ...}`` goes with approve (optional), return and reopen (required)."""
+    ``{"comment": ...}`` goes with approve (optional), return and reopen
+    (required); a return may also carry ``line_comments`` (docs/api.md)."""
 
     step = ""
 
     def post(self, request, pk: int):
         report = report_for_request(request, pk)
-        comment = validated(NoInput if self.step == "submit" else CommentInput, request).get("comment", "")
-        run_service(lambda: STEPS[self.step](request.user, report, comment), report=report)
+        body, service = STEPS[self.step]
+        data = validated(body, request)
+        run_service(lambda: service(request.user, report, data), report=report)
         return report_response(request, report)

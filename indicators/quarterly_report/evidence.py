@@ -137,6 +137,9 @@ def evidence_attach(*, actor, report: QuarterlyReport, indicator: Indicator, upl
         size=uploaded_file.size,
         uploaded_by=actor,
     )
+    # Its history says who added it, and later who removed it (the review
+    # lists files added or removed since the version the reviewer saw).
+    evidence._history_user = actor
     evidence.file.save(uploaded_file.name, uploaded_file, save=False)
     try:
         evidence.save()
@@ -175,6 +178,7 @@ def evidence_remove(*, actor, evidence: Evidence) -> None:
         details={"report": report.pk, "name": evidence.original_name, "size": evidence.size},
     )
     stored_name, storage = evidence.file.name, evidence.file.storage
+    evidence._history_user = actor
     evidence.delete()
     # The file goes only once the row is gone for good.
     transaction.on_commit(lambda: storage.delete(stored_name))

@@ -49,8 +49,10 @@ def report_expected_indicators(report: QuarterlyReport) -> dict[int, Indicator]:
 
 
 def report_expected_activities(report: QuarterlyReport) -> dict[int, Activity]:
-    """The activities the organisation leads that are due: started by this
-    period, and not completed or cancelled in an earlier approved update."""
+    """The activities the organisation leads that are not finished (completed or
+    cancelled in an earlier approved update), in the plan's order: those due by
+    this period (activity_is_due) and those not yet due, which may be reported
+    early when their work began before the planned start (docs/reporting.md)."""
     period = report.period
     finished = ActivityUpdate.objects.filter(
         report__state=ReportState.APPROVED,
@@ -59,14 +61,18 @@ def report_expected_activities(report: QuarterlyReport) -> dict[int, Activity]:
         status__in=[ActivityStatus.COMPLETED, ActivityStatus.CANCELLED],
     ).values("activity_id")
     activities = (
-        Activity.objects.filter(
-            plan_id=period.plan_id, lead_id=report.organisation_id, start_period__index__lte=period.index
-        )
+        Activity.objects.filter(plan_id=period.plan_id, lead_id=report.organisation_id)
         .exclude(pk__in=finished)
         .select_related("objective__pillar", "start_period", "end_period")
         .order_by(*PLAN_ORDER)
     )
     return {activity.pk: activity for activity in activities}
+
+
+def activity_is_due(activity: Activity, period: ReportingPeriod) -> bool:
+    """Due (its update needed to submit) from its planned start on; before
+    that an update is welcome but optional. The same start as the scoring rule's."""
+    return activity.start_period.index <= period.index
 
 
 def plan_expected_reporters(plan: Plan, periods: list[ReportingPeriod]) -> dict[int, set[int]]:

@@ -2,9 +2,11 @@
 
 The form only parses what was typed (numbers by Django's DecimalField, with its
 translated messages) and turns it into the services' IndicatorLine and
-ActivityLine. What a figure may be is decided by the services (report_save,
-report_submit, evidence_attach); their errors come back keyed by the same names
-as the fields here (``indicator-12-value``), so each lands next to its field.
+ActivityLine, naming the parts it could not read ("twelve", "1,250"). What a
+figure may be is decided by the one check of the lines (validation.py), asked
+in the same pass as the parsing, so the page shows every problem at once; its
+errors come back keyed by the same names as the fields here
+(``indicator-12-value``), so each lands next to its field.
 """
 
 import itertools
@@ -23,14 +25,16 @@ from indicators.models import (
     Evidence,
     Indicator,
     IndicatorValue,
+    LineComment,
     Measure,
     QuarterlyReport,
     cell_key,
 )
 from indicators.plan_tree import PillarNode, group_by_pillar_and_objective
 from indicators.quarterly_report.evidence import evidence_file_errors
+from indicators.quarterly_report.expected import activity_is_due
+from indicators.quarterly_report.lines import ActivityLine, IndicatorLine, line_field
 from indicators.quarterly_report.selectors import GapToExplain, ReportContents
-from indicators.quarterly_report.services import ActivityLine, IndicatorLine, line_field
 from plans.formatting import plain_number
 from plans.forms import ServiceForm
 from strategies.models import Activity
@@ -125,6 +129,8 @@ class IndicatorBlock:
     # Errors about the whole figure of a disaggregated indicator (the total),
     # which has no field of its own.
     total_errors: list[str] = field(default_factory=list)
+    # The secretariat's comment on this line when it returned the report.
+    comment: LineComment | None = None
 
     @property
     def anchor(self) -> str:
@@ -148,6 +154,9 @@ class ActivityBlock:
     status: forms.BoundField | None = None
     percent_complete: forms.BoundField | None = None
     note: forms.BoundField | None = None
+    comment: LineComment | None = None
+    # Before its planned start: may be reported (work began early), not required.
+    early: bool = False
 
     @property
     def anchor(self) -> str:
@@ -273,28 +282,13 @@ class ReportForm(ServiceForm):
 
     # --- Parsing -------------------------------------------------------------------
 
-    def clean(self):
-        cleaned = super().clean()
-        # A line without a figure is removed when saved (services.report_save), and
-        # its note with it: say so rather than drop what was typed.
-        for indicator in self.indicators.values():
-            line = self.indicator_line(indicator)
-            if line.is_empty and any((getattr(line, name) or "").strip() for name in TEXT_FIELDS):
-                self.add_line_error(
-                    line_field("indicator", indicator.pk, "value"),
-                    _("Enter a value too: a note is kept only with a value."),
-                )
-        for activity in self.activities.values():
-            line = self.activity_line(activity)
-            if line.is_empty and line.note.strip():
-                self.add_error(
-                    line_field("activity", activity.pk, "status"),
-                    _("Choose a status too: a note is kept only with a status."),
-                )
-        return cleaned
+    def unreadable(self, kind: str, object_id: int, parts) -> frozenset[str]:
+        """The parts of a line whose field could not be read (its message is
+        the field's own): the services leave them to it."""
+        return frozenset(part for part in parts if line_field(kind, object_id, part) in self.errors)
 
     def indicator_line(self, indicator: Indicator) -> IndicatorLine:
-        data = self.cleaned_data
+        data = getattr(self, "cleaned_data", {})
 
         def get(part: str):
             return data.get(line_field("indicator", indicator.pk, part))
@@ -308,12 +302,15 @@ class ReportForm(ServiceForm):
         _dimensions, rows = self.grids[indicator.pk]
         if rows:
             line.cells = {cell: get(f"cell-{cell}") for _label, cells in rows for cell, _ in cells}
+            parts = [f"cell-{cell}" for cell in line.cells]
         else:
             line.value = get("value")
+            parts = ["value"]
+        line.unreadable = self.unreadable("indicator", indicator.pk, parts)
         return line
 
     def activity_line(self, activity: Activity) -> ActivityLine:
-        data = self.cleaned_data
+        data = getattr(self, "cleaned_data", {})
 
         def get(part: str):
             return data.get(line_field("activity", activity.pk, part))
@@ -323,6 +320,7 @@ class ReportForm(ServiceForm):
             status=get("status") or "",
             percent_complete=get("percent_complete"),
             note=get("note") or "",
+            unreadable=self.unreadable("activity", activity.pk, ("status", "percent_complete")),
         )
 
     def indicator_lines(self) -> list[IndicatorLine]:
@@ -381,29 +379,55 @@ class ReportForm(ServiceForm):
         return bound
 
 
+@dataclass
+class ReportSections:
+    """The report's lines as the page lays them out: the due ones by pillar
+    and objective, then the activities not due yet (optional) apart."""
+
+    pillars: list[PillarNode]
+    early: list[ActivityBlock]
+
+    @property
+    def early_open(self) -> bool:
+        """Shown unfolded when one of them holds something, or a message."""
+        return any(
+            block.saved
+            or any(bound is not None and bound.errors for bound in (block.status, block.percent_complete))
+            for block in self.early
+        )
+
+
 def report_sections(
     *,
+    report: QuarterlyReport,
     indicators: dict[int, Indicator],
     activities: dict[int, Activity],
     contents: ReportContents,
     form: ReportForm | None = None,
-) -> list[PillarNode]:
-    """The report's lines grouped by pillar and objective, in the plan's order;
-    with the form's fields when it is being edited, the saved figures otherwise."""
-    return group_by_pillar_and_objective(
-        [
-            (indicator.objective, indicator_block(indicator, contents=contents, form=form))
-            for indicator in indicators.values()
-        ],
-        [
-            (activity.objective, activity_block(activity, contents=contents, form=form))
-            for activity in activities.values()
-        ],
+) -> ReportSections:
+    """The report's lines in the plan's order; with the form's fields when it
+    is being edited, the saved figures otherwise."""
+    blocks = [activity_block(activity, contents=contents, form=form) for activity in activities.values()]
+    for block in blocks:
+        block.early = not activity_is_due(block.activity, report.period)
+    return ReportSections(
+        pillars=group_by_pillar_and_objective(
+            [
+                (indicator.objective, indicator_block(indicator, contents=contents, form=form))
+                for indicator in indicators.values()
+            ],
+            [(block.activity.objective, block) for block in blocks if not block.early],
+        ),
+        early=[block for block in blocks if block.early],
     )
 
 
 def activity_block(activity: Activity, *, contents: ReportContents, form: ReportForm | None) -> ActivityBlock:
-    block = ActivityBlock(activity, saved=contents.updates.get(activity.pk))
+    block = ActivityBlock(
+        activity,
+        saved=contents.updates.get(activity.pk),
+        comment=contents.line_comments.get(f"activity-{activity.pk}"),
+    )
     if form is not None:
         block.status = form.bound(line_field("activity", activity.pk, "status"))
         block.percent_complete = form.bound(line_field("activity", activity.pk, "percent_complete"))
@@ -422,6 +446,7 @@ def indicator_block(
         target=contents.targets.get(indicator.pk),
         files=contents.evidence.get(indicator.pk, []),
         gap=contents.to_explain.get(indicator.pk),
+        comment=contents.line_comments.get(f"indicator-{indicator.pk}"),
     )
     dimensions, rows = form.grids[indicator.pk] if form is not None else indicator_grid_keys(indicator)
     saved_cells = {cell.cell: cell.value for cell in saved.cells.all()} if saved else {}

@@ -17,12 +17,13 @@ from indicators.models import (
     Evidence,
     Indicator,
     IndicatorValue,
+    LineComment,
     QuarterlyReport,
     ReportEvent,
     ReportState,
     Target,
 )
-from indicators.quarterly_report.expected import report_indicators
+from indicators.quarterly_report.expected import activity_is_due, report_indicators
 from plans.access import plans_for_user
 from plans.models import Organisation, Plan, ReportingPeriod
 from strategies.models import Activity
@@ -199,12 +200,15 @@ class ReportContents:
     evidence: dict[int | None, list[Evidence]]  # by indicator id
     # Indicators whose gap must be explained in this report (indicators_to_explain).
     to_explain: dict[int, GapToExplain] = field(default_factory=dict)
+    # The secretariat's comments on lines, by the line's anchor ("indicator-12").
+    line_comments: dict[str, LineComment] = field(default_factory=dict)
 
 
 def report_contents(report: QuarterlyReport, *, indicator_ids) -> ReportContents:
     """What is saved in the report, the last approved values, this year's
-    targets and the gaps to explain: seven queries whatever the number of
-    indicators (six in a plan's first period)."""
+    targets, the gaps to explain and the secretariat's comments on lines:
+    eight queries whatever the number of indicators (seven in a plan's first
+    period)."""
     values = {
         value.indicator_id: value
         for value in report.indicator_values.prefetch_related(
@@ -227,6 +231,39 @@ def report_contents(report: QuarterlyReport, *, indicator_ids) -> ReportContents
         targets=targets,
         evidence=evidence,
         to_explain=indicators_to_explain(report),
+        line_comments={
+            comment.anchor: comment
+            for comment in report.line_comments.select_related("indicator", "activity").order_by("pk")
+        },
+    )
+
+
+@dataclass(frozen=True)
+class LinesLeft:
+    """How much of a report is still to fill: lines that are due and hold nothing."""
+
+    left: int
+    due: int
+    overdue: bool  # the deadline has passed
+
+
+def report_lines_left(
+    report: QuarterlyReport,
+    *,
+    indicators: dict[int, Indicator],
+    activities: dict[int, Activity],
+    contents: ReportContents,
+) -> LinesLeft:
+    """Every indicator of the report and every activity that is due, against
+    what is saved (activities not due yet are not counted: they are optional)."""
+    due_activities = [pk for pk, activity in activities.items() if activity_is_due(activity, report.period)]
+    left = sum(1 for pk in indicators if pk not in contents.values) + sum(
+        1 for pk in due_activities if pk not in contents.updates
+    )
+    return LinesLeft(
+        left=left,
+        due=len(indicators) + len(due_activities),
+        overdue=timezone.localdate() > report.period.deadline,
     )
 
 

@@ -1,14 +1,11 @@
 """Filling in a quarterly report: opening it and saving its figures.
 
 One function per step, used alike by the report pages, the API and the values
-import. Each checks who may do it, validates with the one rule of each kind
-(models.value_errors, models.activity_update_errors, outlier_needs_note) and
-records the step (ReportEvent, AuditEvent). Submitting, approving and the
-other steps after it are in workflow.py; evidence files in evidence.py.
+import. Each checks who may do it, validates with the one check of the lines
+(validation.py) and records the step (ReportEvent, AuditEvent, and each line's
+history with who wrote it). Submitting, approving and the other steps after it
+are in workflow.py; evidence files in evidence.py.
 """
-
-from dataclasses import dataclass, field
-from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -18,28 +15,35 @@ from django.utils.translation import gettext as _
 from simple_history.utils import bulk_create_with_history
 
 from indicators.models import (
-    ActivityStatus,
     ActivityUpdate,
     DisaggregatedValue,
     Indicator,
     IndicatorValue,
-    Measure,
     QuarterlyReport,
     ReportEvent,
     ReportState,
-    activity_update_errors,
-    cell_key,
-    value_errors,
 )
 from indicators.quarterly_report.expected import report_expected_activities, report_expected_indicators
+
+# The lines and the rule of an outlier are named here too, where the report's
+# writers (the pages, the API, the imports, the demo) have always found them.
+from indicators.quarterly_report.lines import ActivityLine as ActivityLine
+from indicators.quarterly_report.lines import IndicatorLine as IndicatorLine
+from indicators.quarterly_report.lines import line_field as line_field
+from indicators.quarterly_report.validation import figures_errors, unreadable_errors, updates_errors
+from indicators.quarterly_report.validation import indicator_cells as indicator_cells
+from indicators.quarterly_report.validation import outlier_needs_note as outlier_needs_note
 from plans.access import user_can_edit_report
 from plans.models import Organisation, ReportingPeriod
 from plans.services import audit_record
-from strategies.models import Activity
 
-# Outlier rule (as DHIS2's min-max rules): a figure more than 3× or less than
-# a third of the organisation's previous approved figure needs a note.
-OUTLIER_FACTOR = Decimal(3)
+# The reason recorded in a line's history for the state it held before its
+# first recorded change, when it was first written without history (the demo
+# data, imports before history was kept): it held that since before then.
+STATE_BEFORE_HISTORY = "state before history was kept"
+# The reason the values import gives for every line it writes (beside who ran
+# it, if anyone did): the review says a line came from a values file.
+IMPORT_REASON = "values import"
 
 
 class ReportConflict(Exception):
@@ -64,72 +68,6 @@ class ReportConflict(Exception):
 
 class TransitionNotAllowed(Exception):
     """The report is not in a state that allows this step (any more)."""
-
-
-@dataclass
-class IndicatorLine:
-    """What a reporter gives for one indicator: a value, or one per cell."""
-
-    indicator_id: int
-    value: Decimal | None = None
-    cells: dict[str, Decimal | None] = field(default_factory=dict)
-    note: str = ""
-    gap_reason: str = ""
-    corrective_action: str = ""
-
-    @property
-    def is_empty(self) -> bool:
-        return self.value is None and all(v is None for v in self.cells.values())
-
-    @property
-    def given_cells(self) -> dict[str, Decimal]:
-        return {key: value for key, value in self.cells.items() if value is not None}
-
-    @property
-    def total(self) -> Decimal | None:
-        """The figure stored: the sum of the cells given, else the value."""
-        cells = self.given_cells
-        return sum(cells.values(), Decimal(0)) if cells else self.value
-
-    @property
-    def stored(self) -> dict:
-        """The IndicatorValue fields this line sets (its cells apart)."""
-        return {
-            "value": self.total,
-            "note": self.note,
-            "gap_reason": self.gap_reason,
-            "corrective_action": self.corrective_action,
-        }
-
-
-@dataclass
-class ActivityLine:
-    activity_id: int
-    status: str = ""
-    percent_complete: Decimal | None = None
-    note: str = ""
-
-    @property
-    def is_empty(self) -> bool:
-        return not self.status and self.percent_complete is None
-
-    @property
-    def stored(self) -> dict:
-        """The ActivityUpdate fields this line sets."""
-        return {"status": self.status, "percent_complete": self.percent_complete, "note": self.note}
-
-
-def line_field(kind: str, object_id: int, name: str) -> str:
-    """The name under which a line's error is reported, e.g. ``indicator-12-value``.
-    The form's fields use the same names, so each message lands next to its field."""
-    return f"{kind}-{object_id}-{name}"
-
-
-def outlier_needs_note(value: Decimal, previous: Decimal | None) -> bool:
-    """True when ``value`` is more than 3× or less than ⅓ of ``previous``."""
-    if previous is None or previous <= 0:
-        return False
-    return value > previous * OUTLIER_FACTOR or value * OUTLIER_FACTOR < previous
 
 
 def require_period_begun(period: ReportingPeriod) -> None:
@@ -167,13 +105,15 @@ def report_save(
     version: int,
     indicator_lines: list[IndicatorLine],
     activity_lines: list[ActivityLine],
+    reason: str = "",
 ) -> QuarterlyReport:
     """Save the figures of a DRAFT or RETURNED report.
 
     ``version`` is the report's version when the form was opened; if anyone
     saved since, ReportConflict is raised and nothing is written. Empty lines
     remove what was saved for them. Bad figures raise ValidationError keyed by
-    line_field() names, and nothing is written.
+    line_field() names, and nothing is written. ``reason`` goes into each
+    line's history (the values import names itself).
     """
     if not user_can_edit_report(actor, report.organisation):
         raise PermissionDenied(_("You may not edit %(org)s's report.") % {"org": report.organisation.code})
@@ -184,7 +124,7 @@ def report_save(
     require_period_begun(report.period)
     indicators = report_expected_indicators(report)
     activities = report_expected_activities(report)
-    errors = figures_errors(indicators, indicator_lines) | updates_errors(activities, activity_lines)
+    errors = lines_errors(indicators, activities, indicator_lines, activity_lines)
     if errors:
         raise ValidationError(errors)
     claim_version(actor=actor, report=report, version=version)
@@ -194,6 +134,7 @@ def report_save(
         indicators=indicators,
         indicator_lines=indicator_lines,
         activity_lines=activity_lines,
+        reason=reason,
     )
     audit_record(
         actor=actor,
@@ -203,6 +144,20 @@ def report_save(
         details={"indicators": len(indicator_lines), "activities": len(activity_lines)},
     )
     return report
+
+
+def lines_errors(
+    indicators: dict[int, Indicator],
+    activities: dict,
+    indicator_lines: list[IndicatorLine],
+    activity_lines: list[ActivityLine],
+) -> dict:
+    """What stops these lines from being saved (validation.py), all at once."""
+    return (
+        unreadable_errors(indicator_lines, activity_lines)
+        | figures_errors(indicators, indicator_lines)
+        | updates_errors(activities, activity_lines)
+    )
 
 
 def claim_version(*, actor, report: QuarterlyReport, version: int) -> None:
@@ -225,79 +180,13 @@ def report_reload(report: QuarterlyReport) -> None:
     )
 
 
-def figures_errors(indicators: dict[int, Indicator], lines: list[IndicatorLine]) -> dict:
-    errors = {}
-    for line in lines:
-        indicator = indicators.get(line.indicator_id)
-        if indicator is None:
-            errors[line_field("indicator", line.indicator_id, "value")] = [
-                _("This indicator is not one your organisation reports for this period.")
-            ]
-            continue
-        cells = indicator_cells(indicator)
-        if cells:
-            errors.update(cells_errors(indicator, cells, line))
-        elif line.value is not None:
-            for message in value_errors(indicator.measure, line.value, field="v").values():
-                errors[line_field("indicator", indicator.pk, "value")] = [message]
-    return errors
-
-
-def cells_errors(indicator: Indicator, cells: list[str], line: IndicatorLine) -> dict:
-    """A disaggregated figure is given cell by cell; its total is their sum."""
-    errors = {}
-    given = {key: value for key, value in line.cells.items() if value is not None}
-    if line.value is not None and not given:
-        return {
-            line_field("indicator", indicator.pk, "value"): [
-                _("This indicator is split (e.g. by sex and age group): enter the figure cell by cell.")
-            ]
-        }
-    for key, value in line.cells.items():
-        if key not in cells:
-            errors[line_field("indicator", indicator.pk, f"cell-{key}")] = [_("Unknown cell.")]
-        elif value is not None:
-            for message in value_errors(indicator.measure, value, field="v").values():
-                errors[line_field("indicator", indicator.pk, f"cell-{key}")] = [message]
-    if not errors and indicator.measure != Measure.NUMBER:
-        total = sum(given.values(), Decimal(0))
-        for message in value_errors(indicator.measure, total, field="v").values():
-            errors[line_field("indicator", indicator.pk, "value")] = [message]
-    return errors
-
-
-def updates_errors(activities: dict[int, Activity], lines: list[ActivityLine]) -> dict:
-    errors = {}
-    for line in lines:
-        if line.activity_id not in activities:
-            errors[line_field("activity", line.activity_id, "status")] = [
-                _("This activity is not one your organisation leads in this period.")
-            ]
-            continue
-        if line.is_empty:
-            continue
-        if line.status not in ActivityStatus.values:
-            errors[line_field("activity", line.activity_id, "status")] = [_("Choose a status.")]
-        if line.percent_complete is None:
-            errors[line_field("activity", line.activity_id, "percent_complete")] = [
-                _("Enter the percent complete (0–100).")
-            ]
-        else:
-            for name, message in activity_update_errors(line.status, line.percent_complete).items():
-                errors[line_field("activity", line.activity_id, name)] = [message]
-    return errors
-
-
-def indicator_cells(indicator: Indicator) -> list[str]:
-    """Every cell of a disaggregated indicator (sex × age group …), or [] if it is not."""
-    keys = [{}]
-    for dimension in indicator.disaggregation.all():
-        keys = [
-            {**partial, dimension.code: category.code}
-            for partial in keys
-            for category in dimension.categories.all()
-        ]
-    return [cell_key(k) for k in keys] if indicator.disaggregation.all() else []
+def stamp(row, *, actor, reason: str = ""):
+    """Who writes the row, and why when it is not a person's typing (an
+    import): what its history record will name (django-simple-history)."""
+    row._history_user = actor
+    if reason:
+        row._change_reason = reason
+    return row
 
 
 def report_lines_write(
@@ -308,8 +197,10 @@ def report_lines_write(
     indicator_lines: list[IndicatorLine],
     activity_lines: list[ActivityLine],
     is_new: bool = False,
+    reason: str = "",
 ) -> None:
-    """Write checked lines (one per indicator and activity) into the report.
+    """Write checked lines (one per indicator and activity) into the report,
+    each row's history naming ``actor`` (and ``reason``, for an import).
 
     What the report already holds is read once for all its lines (not at all
     when ``is_new``), not once per line. A stored figure or update is changed
@@ -333,19 +224,39 @@ def report_lines_write(
                 report=report, activity_id__in=[line.activity_id for line in activity_lines]
             ).order_by()
         }
+    history_baselines_record(list(values.values()), list(updates.values()))
     for line in indicator_lines:
         if line.indicator_id in values:
-            indicator_value_write(actor=actor, line=line, existing=values[line.indicator_id])
+            indicator_value_write(actor=actor, line=line, existing=values[line.indicator_id], reason=reason)
     for line in activity_lines:
         if line.activity_id in updates:
-            activity_update_write(actor=actor, line=line, existing=updates[line.activity_id])
+            activity_update_write(actor=actor, line=line, existing=updates[line.activity_id], reason=reason)
     report_lines_create(
         actor=actor,
         report=report,
         indicators=indicators,
         indicator_lines=[line for line in indicator_lines if line.indicator_id not in values],
         activity_lines=[line for line in activity_lines if line.activity_id not in updates],
+        reason=reason,
     )
+
+
+def history_baselines_record(values: list[IndicatorValue], updates: list[ActivityUpdate]) -> None:
+    """Before a row first written without history (the demo data, an import
+    before history was kept) is changed, record what it held, marked
+    STATE_BEFORE_HISTORY and by no one: the review compares with it
+    (review/changes.py) instead of calling the line unknown. One query per
+    kind of row, none when there is nothing stored."""
+    cells = [cell for value in values for cell in value.cells.all()]
+    for model, rows in ((IndicatorValue, values), (DisaggregatedValue, cells), (ActivityUpdate, updates)):
+        if not rows:
+            continue
+        tracked = set(
+            model.history.filter(id__in=[row.pk for row in rows]).values_list("id", flat=True).distinct()
+        )
+        untracked = [stamp(row, actor=None) for row in rows if row.pk not in tracked]
+        if untracked:
+            model.history.bulk_history_create(untracked, default_change_reason=STATE_BEFORE_HISTORY)
 
 
 def report_lines_create(
@@ -355,6 +266,7 @@ def report_lines_create(
     indicators: dict[int, Indicator],
     indicator_lines: list[IndicatorLine],
     activity_lines: list[ActivityLine],
+    reason: str = "",
 ) -> None:
     """Lines with nothing stored yet: each is a new row (an empty line has
     nothing to remove), so they are inserted a kind at a time, each row with
@@ -364,55 +276,54 @@ def report_lines_create(
         if line.is_empty:
             continue
         value = IndicatorValue(report=report, indicator=indicators[line.indicator_id], **line.stored)
-        value._history_user = actor
-        values.append(value)
+        values.append(stamp(value, actor=actor, reason=reason))
         for key, number in line.given_cells.items():
             cell = DisaggregatedValue(indicator_value=value, cell=key, value=number)
-            cell._history_user = actor
-            cells.append(cell)
-    updates = []
-    for line in activity_lines:
-        if line.is_empty:
-            continue
-        update = ActivityUpdate(report=report, activity_id=line.activity_id, **line.stored)
-        update._history_user = actor
-        updates.append(update)
+            cells.append(stamp(cell, actor=actor, reason=reason))
+    updates = [
+        stamp(
+            ActivityUpdate(report=report, activity_id=line.activity_id, **line.stored),
+            actor=actor,
+            reason=reason,
+        )
+        for line in activity_lines
+        if not line.is_empty
+    ]
     # The values first: bulk_create gives them their ids, which the cells refer to.
     for model, rows in ((IndicatorValue, values), (DisaggregatedValue, cells), (ActivityUpdate, updates)):
         if rows:
-            bulk_create_with_history(rows, model, default_user=actor)
+            # default_user too: on a database that returns no ids from a bulk
+            # insert, simple-history reads the rows again and loses _history_user.
+            bulk_create_with_history(rows, model, default_user=actor, default_change_reason=reason)
 
 
-def indicator_value_write(*, actor, line: IndicatorLine, existing: IndicatorValue) -> None:
+def indicator_value_write(*, actor, line: IndicatorLine, existing: IndicatorValue, reason: str = "") -> None:
     """Store one line over the value the report already holds for its
     indicator (with its cells prefetched): changed, or removed when emptied.
     Lines with nothing stored yet go through report_lines_create."""
+    stamp(existing, actor=actor, reason=reason)
     if line.is_empty:
-        existing._history_user = actor
         existing.delete()
         return
     cells = line.given_cells
     for name, value in line.stored.items():
         setattr(existing, name, value)
-    existing._history_user = actor
     existing.save()
     stored = {c.cell: c for c in existing.cells.all()}
     for key, cell in sorted(stored.items()):
         if key not in cells:
-            cell._history_user = actor
-            cell.delete()
+            stamp(cell, actor=actor, reason=reason).delete()
     for key, number in cells.items():
         cell = stored.get(key) or DisaggregatedValue(indicator_value=existing, cell=key)
         if cell.pk is None or cell.value != number:
             cell.value = number
-            cell._history_user = actor
-            cell.save()
+            stamp(cell, actor=actor, reason=reason).save()
 
 
-def activity_update_write(*, actor, line: ActivityLine, existing: ActivityUpdate) -> None:
+def activity_update_write(*, actor, line: ActivityLine, existing: ActivityUpdate, reason: str = "") -> None:
     """Store one line over the update the report already holds for its
     activity: changed, or removed when emptied."""
-    existing._history_user = actor
+    stamp(existing, actor=actor, reason=reason)
     if line.is_empty:
         existing.delete()
         return

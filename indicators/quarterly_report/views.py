@@ -6,6 +6,8 @@ Reviewers read reports on the review pages and partners never edit; both may
 still read here a report that reports_for_user lets them open.
 """
 
+import re
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -26,6 +28,7 @@ from indicators.quarterly_report.selectors import (
     period_is_due,
     report_contents,
     report_events,
+    report_lines_left,
 )
 from indicators.quarterly_report.services import (
     ReportConflict,
@@ -33,6 +36,7 @@ from indicators.quarterly_report.services import (
     report_open,
     report_save,
 )
+from indicators.quarterly_report.validation import report_lines_check
 from indicators.quarterly_report.workflow import report_submit
 from plans.access import plan_get_for_user_or_404, user_can_edit_report, user_fills_in_reports, user_is_admin
 from plans.models import Organisation, ReportingPeriod
@@ -160,21 +164,46 @@ def report_no_longer_editable(request, report: QuarterlyReport):
 
 
 def report_form_post(request, page: ReportFormPage):
-    """The "save" and "submit" buttons: both save the draft first."""
+    """The "save" and "submit" buttons: both save the draft first.
+
+    One pass finds every problem at once: what the form cannot read ("twelve"),
+    what the rules refuse (validation.py) and, for a submission, what it still
+    needs. Anything but the last stops the save, and nothing is written."""
     action = request.POST.get("action")
     if action not in ("save", "submit"):
         return redirect(report_url(page.report))
     # A mutable copy, so that the version can move on after a save.
     form = page.form(request.POST.copy(), request.FILES)
-    if not form.is_valid() or form.line_errors:
+    form.is_valid()
+    check = report_lines_check(
+        report=page.report,
+        indicators=page.indicators,
+        activities=page.activities,
+        indicator_lines=form.indicator_lines(),
+        activity_lines=form.activity_lines(),
+        submitting=action == "submit",
+    )
+    if form.errors or check.save:
+        if check.errors:
+            form.add_service_errors(ValidationError(check.errors))
         return page.render(request, form, status=422)
     refused = report_save_draft(request, page, form)
     if refused is not None:
         return refused
     if action == "save":
         messages.success(request, _("Your draft is saved. It is not submitted yet."))
-        return redirect(report_url(page.report))
+        return redirect(report_url(page.report) + place_anchor(request.POST.get("place", "")))
     return report_submit_draft(request, page, form)
+
+
+# The places of the form a save may return to: a line, a pillar, the early activities.
+PLACE = re.compile(r"(indicator|activity|pillar)-\d+|early-activities")
+
+
+def place_anchor(place: str) -> str:
+    """``#indicator-12``: where the focal point was when they saved (set by
+    report_form.js), so that the page opens there again; "" for anything else."""
+    return f"#{place}" if PLACE.fullmatch(place) else ""
 
 
 def report_save_draft(request, page: ReportFormPage, form: ReportForm):
@@ -258,7 +287,9 @@ def render_form(
     saved_not_submitted: bool = False,
     status: int = 200,
 ):
-    sections = report_sections(indicators=indicators, activities=activities, contents=contents, form=form)
+    sections = report_sections(
+        report=report, indicators=indicators, activities=activities, contents=contents, form=form
+    )
     return render(
         request,
         "indicators/quarterly_report/report_form.html",
@@ -268,7 +299,13 @@ def render_form(
             "period": report.period,
             "organisation": report.organisation,
             "form": form,
-            "sections": sections,
+            "sections": sections.pillars,
+            "early": sections.early,
+            "early_open": sections.early_open,
+            "lines_left": report_lines_left(
+                report, indicators=indicators, activities=activities, contents=contents
+            ),
+            "line_comments": list(contents.line_comments.values()),
             "error_summary": form.error_summary(),
             "conflict": conflict,
             "saved_not_submitted": saved_not_submitted,
@@ -284,6 +321,7 @@ def render_read_only(request, report: QuarterlyReport):
     indicators = report_expected_indicators(report)
     activities = report_expected_activities(report)
     contents = report_contents(report, indicator_ids=indicators)
+    sections = report_sections(report=report, indicators=indicators, activities=activities, contents=contents)
     return render(
         request,
         "indicators/quarterly_report/report_form.html",
@@ -292,7 +330,10 @@ def render_read_only(request, report: QuarterlyReport):
             "report": report,
             "period": report.period,
             "organisation": report.organisation,
-            "sections": report_sections(indicators=indicators, activities=activities, contents=contents),
+            "sections": sections.pillars,
+            "early": sections.early,
+            "early_open": True,
+            "line_comments": list(contents.line_comments.values()),
             "events": report_events(report),
             "editable": False,
             "can_edit": user_can_edit_report(request.user, report.organisation),

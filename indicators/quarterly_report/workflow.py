@@ -17,83 +17,27 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from indicators.models import (
-    Indicator,
-    IndicatorValue,
-    QuarterlyReport,
-    ReportEvent,
-    ReportState,
-)
+from indicators.models import LineComment, QuarterlyReport, ReportEvent, ReportState
 from indicators.quarterly_report.expected import report_expected_activities, report_expected_indicators
-from indicators.quarterly_report.selectors import (
-    GapToExplain,
-    indicators_to_explain,
-    previous_approved_values,
-)
 from indicators.quarterly_report.services import (
     ActivityLine,
     IndicatorLine,
     TransitionNotAllowed,
     claim_version,
-    figures_errors,
     line_field,
-    outlier_needs_note,
+    lines_errors,
     report_lines_write,
     report_reload,
     require_editable,
     require_period_begun,
-    updates_errors,
 )
+from indicators.quarterly_report.validation import submission_errors
 from plans.access import user_can_edit_report, user_can_review
-from plans.formatting import plain_number
 from plans.models import Organisation, ReportingPeriod
 from plans.services import audit_record, scores_mark_stale
 
-
-def submission_errors(report: QuarterlyReport) -> dict:
-    """What stops a report from being submitted: a missing figure or update,
-    an unusual figure without a note, or a gap left unexplained."""
-    errors = {}
-    values = {v.indicator_id: v for v in report.indicator_values.all()}
-    previous = previous_approved_values(report)
-    to_explain = indicators_to_explain(report)
-    for indicator in report_expected_indicators(report).values():
-        value = values.get(indicator.pk)
-        if value is None:
-            errors[line_field("indicator", indicator.pk, "value")] = [_("Enter a value before submitting.")]
-        elif not value.note.strip() and outlier_needs_note(value.value, previous.get(indicator.pk)):
-            errors[line_field("indicator", indicator.pk, "note")] = [
-                _(
-                    "This value is more than three times, or less than a third of, your last approved "
-                    "value (%(previous)s). Add a note that explains it."
-                )
-                % {"previous": plain_number(previous[indicator.pk])}
-            ]
-        if indicator.pk in to_explain:
-            errors.update(gap_errors(indicator, value, to_explain[indicator.pk]))
-    updates = {u.activity_id for u in report.activity_updates.all()}
-    for activity in report_expected_activities(report).values():
-        if activity.pk not in updates:
-            errors[line_field("activity", activity.pk, "status")] = [
-                _("Give this activity's status before submitting.")
-            ]
-    return errors
-
-
-def gap_errors(indicator: Indicator, value: IndicatorValue | None, gap: GapToExplain) -> dict:
-    """Explain the gap: the lead of an indicator that was at risk or off track
-    in the previous period says why, and what is being done about it."""
-    said = {"status": gap.status_words, "code": indicator.code, "period": gap.period_code}
-    errors = {}
-    if value is None or not value.gap_reason.strip():
-        errors[line_field("indicator", indicator.pk, "gap_reason")] = [
-            _("%(code)s was %(status)s in %(period)s: say why it fell short.") % said
-        ]
-    if value is None or not value.corrective_action.strip():
-        errors[line_field("indicator", indicator.pk, "corrective_action")] = [
-            _("%(code)s was %(status)s in %(period)s: say what is being done about it.") % said
-        ]
-    return errors
+# The most a comment on one line may hold (as the review's comment box).
+LINE_COMMENT_MAX = 5000
 
 
 @transaction.atomic
@@ -128,23 +72,84 @@ def report_approve(*, actor, report: QuarterlyReport, comment: str = "") -> Quar
         comment=comment,
         changes={"approved_at": timezone.now(), "approved_by": actor, "review_comment": ""},
     )
+    # The comments on lines said what to correct: done with (the return's
+    # audit record keeps them).
+    report.line_comments.all().delete()
     # Approved figures now count: every score of the plan from this period on is stale.
     scores_mark_stale(plan_id=report.period.plan_id, from_index=report.period.index)
     return report
 
 
 @transaction.atomic
-def report_return(*, actor, report: QuarterlyReport, comment: str) -> QuarterlyReport:
+def report_return(
+    *,
+    actor,
+    report: QuarterlyReport,
+    comment: str,
+    indicator_comments: dict[int, str] | None = None,
+    activity_comments: dict[int, str] | None = None,
+) -> QuarterlyReport:
+    """Return a submitted report for correction with the reviewer's comment,
+    and comments on particular lines (by indicator and activity id; blank ones
+    are left out), which replace those of an earlier return."""
     require_reviewer(actor)
-    require_comment(comment, _("Say what needs correcting, so the ministry can fix it."))
-    return transition(
+    errors, lines = {}, []
+    try:
+        lines = line_comments_clean(report, indicator_comments or {}, activity_comments or {})
+    except ValidationError as error:
+        errors = error.message_dict
+    try:
+        require_comment(comment, _("Say what needs correcting, so the ministry can fix it."))
+    except ValidationError as error:
+        errors = errors | error.message_dict
+    if errors:
+        raise ValidationError(errors)
+    report = transition(
         actor=actor,
         report=report,
         allowed_from=(ReportState.SUBMITTED,),
         to=ReportState.RETURNED,
         comment=comment,
         changes={"review_comment": comment.strip()},
+        details={"line_comments": {line.anchor: line.comment for line in lines}} if lines else None,
     )
+    report.line_comments.all().delete()
+    for line in lines:
+        line.written_by = actor
+    LineComment.objects.bulk_create(lines)
+    return report
+
+
+def line_comments_clean(
+    report: QuarterlyReport, indicator_comments: dict[int, str], activity_comments: dict[int, str]
+) -> list[LineComment]:
+    """The comments as rows, each on a line the report holds or is expected to
+    give; every problem at once (ValidationError keyed by line_field() names,
+    ``indicator-12-comment``)."""
+    known = {
+        "indicator": report_expected_indicators(report).keys()
+        | set(report.indicator_values.values_list("indicator_id", flat=True)),
+        "activity": report_expected_activities(report).keys()
+        | set(report.activity_updates.values_list("activity_id", flat=True)),
+    }
+    rows, errors = [], {}
+    for kind, comments in (("indicator", indicator_comments), ("activity", activity_comments)):
+        for object_id, text in comments.items():
+            text = (text or "").strip()
+            key = line_field(kind, object_id, "comment")
+            if not text:
+                continue
+            if object_id not in known[kind]:
+                errors[key] = [_("This line is not in the report.")]
+            elif len(text) > LINE_COMMENT_MAX:
+                errors[key] = [
+                    _("A comment may hold at most %(max)s characters.") % {"max": LINE_COMMENT_MAX}
+                ]
+            else:
+                rows.append(LineComment(report=report, comment=text, **{f"{kind}_id": object_id}))
+    if errors:
+        raise ValidationError(errors)
+    return rows
 
 
 @transaction.atomic
@@ -186,7 +191,14 @@ def require_comment(text: str, message: str) -> None:
 
 
 def transition(
-    *, actor, report: QuarterlyReport, allowed_from, to: str, changes: dict, comment: str = ""
+    *,
+    actor,
+    report: QuarterlyReport,
+    allowed_from,
+    to: str,
+    changes: dict,
+    comment: str = "",
+    details: dict | None = None,
 ) -> QuarterlyReport:
     """Move the report to ``to`` if it is still in one of ``allowed_from``.
 
@@ -212,7 +224,7 @@ def transition(
         action=f"report.{to.lower()}",
         target=report,
         plan=report.period.plan,
-        details={"from": before, "comment": comment.strip()},
+        details={"from": before, "comment": comment.strip(), **(details or {})},
     )
     return report
 
@@ -231,6 +243,7 @@ def report_import(
     activity_lines: list[ActivityLine],
     approve: bool,
     mark_scores_stale: bool = True,
+    reason: str = "",
 ) -> QuarterlyReport:
     """Figures from a values file (indicators/imports.py) for what report_open
     and report_save cannot do: the system filling a draft (``actor`` None, the
@@ -243,7 +256,7 @@ def report_import(
     be both allowed to fill the report in and to approve it: the secretariat
     administrator. ``mark_scores_stale`` False leaves marking the scores to
     the caller, which approves many reports and marks the plan once, from the
-    earliest of their periods.
+    earliest of their periods. ``reason`` goes into each line's history.
     """
     if actor is not None:
         if not user_can_edit_report(actor, organisation):
@@ -261,9 +274,7 @@ def report_import(
         require_editable(report)
     if indicator_lines or activity_lines:
         indicators = report_expected_indicators(report)
-        errors = figures_errors(indicators, indicator_lines) | updates_errors(
-            report_expected_activities(report), activity_lines
-        )
+        errors = lines_errors(indicators, report_expected_activities(report), indicator_lines, activity_lines)
         if errors:
             raise ValidationError(errors)
         claim_version(actor=actor, report=report, version=report.version)
@@ -274,6 +285,7 @@ def report_import(
             indicator_lines=indicator_lines,
             activity_lines=activity_lines,
             is_new=created,
+            reason=reason,
         )
         audit_record(
             actor=actor,
@@ -302,6 +314,8 @@ def report_import(
                 "review_comment": "",
             },
         )
+        # Approved as report_approve approves: the comments on lines are done with.
+        report.line_comments.all().delete()
         if mark_scores_stale:
             scores_mark_stale(plan_id=period.plan_id, from_index=period.index)
     return report

@@ -103,3 +103,50 @@ class ReviewCommentForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         max_length=5000,
     )
+
+
+class ReturnForm(ReviewCommentForm):
+    """Returning a report: the comment on the whole report (required by the
+    service) and, optionally, a comment on any of its lines, each shown to the
+    focal point next to that line. The line boxes sit in the lines' rows on the
+    page and belong to this form by their ``form`` attribute."""
+
+    def __init__(self, *args, lines: list[tuple[str, int, str]] = (), **kwargs):
+        super().__init__(*args, **kwargs)
+        for kind, object_id, code in lines:
+            self.fields[line_comment_field(kind, object_id)] = forms.CharField(
+                label=_("Comment on %(code)s (if you return the report)") % {"code": code},
+                required=False,
+                max_length=5000,
+                # The box sits in the line's row, away from the return's <form>.
+                widget=forms.Textarea(
+                    attrs={"rows": 2, "class": "form-control form-control-sm", "form": RETURN_FORM_ID}
+                ),
+            )
+
+    def line_comments(self, kind: str) -> dict[int, str]:
+        """The comments typed, by indicator or activity id."""
+        prefix = f"line-{kind}-"
+        return {
+            int(name.removeprefix(prefix)): text
+            for name, text in self.cleaned_data.items()
+            if name.startswith(prefix) and text.strip()
+        }
+
+    def add_service_errors(self, error) -> None:
+        """The service's messages: about a line (``indicator-12-comment``) next
+        to its box, the rest next to the comment on the whole report."""
+        for key, messages in error.message_dict.items():
+            kind, _sep, rest = key.partition("-")
+            object_id = rest.partition("-")[0]
+            name = line_comment_field(kind, int(object_id)) if object_id.isdigit() else "comment"
+            for message in messages:
+                self.add_error(name if name in self.fields else "comment", message)
+
+
+# The id of the return's <form> on the review page (review_report.html).
+RETURN_FORM_ID = "review-return"
+
+
+def line_comment_field(kind: str, object_id: int) -> str:
+    return f"line-{kind}-{object_id}"

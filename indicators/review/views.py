@@ -24,9 +24,15 @@ from indicators.access import report_get_for_user_or_404, reports_for_user
 from indicators.models import QuarterlyReport, ReportState
 from indicators.quarterly_report.services import TransitionNotAllowed
 from indicators.quarterly_report.workflow import report_approve, report_reopen, report_return, reports_approve
-from indicators.review.forms import ReviewCommentForm, ReviewQueueFilterForm
+from indicators.review.forms import (
+    RETURN_FORM_ID,
+    ReturnForm,
+    ReviewCommentForm,
+    ReviewQueueFilterForm,
+    line_comment_field,
+)
 from indicators.review.reporting_status import reporting_status
-from indicators.review.selectors import report_review, reports_for_review
+from indicators.review.selectors import ReviewIndicatorLine, report_review, reports_for_review
 from plans.access import plans_for_user, user_can_review
 
 QUEUE_PAGE_SIZE = 50
@@ -34,19 +40,29 @@ QUEUE_PAGE_SIZE = 50
 # The steps a reviewer can take on a report, by the report's state.
 ACTIONS = {
     "approve": {
-        "service": lambda actor, report, text: report_approve(actor=actor, report=report, comment=text),
+        "service": lambda actor, report, form: report_approve(
+            actor=actor, report=report, comment=form.cleaned_data["comment"]
+        ),
         "label": gettext_lazy("Comment (optional)"),
         "done": gettext_lazy("%(report)s approved."),
         "states": (ReportState.SUBMITTED,),
     },
     "return": {
-        "service": lambda actor, report, text: report_return(actor=actor, report=report, comment=text),
+        "service": lambda actor, report, form: report_return(
+            actor=actor,
+            report=report,
+            comment=form.cleaned_data["comment"],
+            indicator_comments=form.line_comments("indicator"),
+            activity_comments=form.line_comments("activity"),
+        ),
         "label": gettext_lazy("What needs correcting"),
         "done": gettext_lazy("%(report)s returned to the organisation with your comment."),
         "states": (ReportState.SUBMITTED,),
     },
     "reopen": {
-        "service": lambda actor, report, text: report_reopen(actor=actor, report=report, reason=text),
+        "service": lambda actor, report, form: report_reopen(
+            actor=actor, report=report, reason=form.cleaned_data["comment"]
+        ),
         "label": gettext_lazy("Reason for reopening"),
         "done": gettext_lazy("%(report)s reopened: it is back with the organisation."),
         "states": (ReportState.APPROVED,),
@@ -156,20 +172,24 @@ def review_report(request, pk: int):
     version, its history, and the steps its state allows."""
     report = report_to_review(request.user, pk)
     back = safe_next(request, reverse("review:review_queue"))
-    forms = step_forms(report)
-    status = 200
+    status, bound = 200, {}
     if request.method == "POST":
         name = request.POST.get("action", "")
         if name not in ACTIONS:
             return redirect(request.path)
-        forms[name] = ReviewCommentForm(request.POST, prefix=name)
-        status = review_step(request, report, name, forms[name])
+        form = step_form(
+            name, report, report_line_codes(report) if name == "return" else [], data=request.POST
+        )
+        status = review_step(request, report, name, form)
         if status is None:
             return redirect(back)
-        if status == 409:
-            # The report has moved on: offer the steps its new state allows.
-            forms = step_forms(report)
-    return render_review(request, report, forms, back, status=status)
+        if status != 409:
+            # Shown again with what was typed; after a 409 the report has moved
+            # on, and the page offers the steps its new state allows.
+            bound[name] = form
+    review = report_review(report)
+    forms = step_forms(report, review_line_codes(review)) | bound
+    return render_review(request, report, review, forms, back, status=status)
 
 
 def report_to_review(user, pk: int) -> QuarterlyReport:
@@ -178,10 +198,42 @@ def report_to_review(user, pk: int) -> QuarterlyReport:
     )
 
 
-def step_forms(report: QuarterlyReport) -> dict[str, ReviewCommentForm]:
+def report_line_codes(report: QuarterlyReport) -> list[tuple[str, int, str]]:
+    """(kind, id, code) of each line the report holds: the lines a return may comment on."""
+    return [
+        *(
+            ("indicator", pk, code)
+            for pk, code in report.indicator_values.values_list("indicator_id", "indicator__code")
+        ),
+        *(
+            ("activity", pk, code)
+            for pk, code in report.activity_updates.values_list("activity_id", "activity__code")
+        ),
+    ]
+
+
+def review_line_codes(review) -> list[tuple[str, int, str]]:
+    """report_line_codes(), from the review already read."""
+    lines = [line for p in review.pillars for o in p.objectives for line in (*o.indicators, *o.activities)]
+    return [
+        ("indicator", line.indicator.pk, line.indicator.code)
+        if isinstance(line, ReviewIndicatorLine)
+        else ("activity", line.activity.pk, line.activity.code)
+        for line in lines
+        if (line.value if isinstance(line, ReviewIndicatorLine) else line.update) is not None
+    ]
+
+
+def step_form(name: str, report: QuarterlyReport, lines, data=None) -> ReviewCommentForm:
+    if name == "return":
+        return ReturnForm(data, prefix=name, lines=lines)
+    return ReviewCommentForm(data, prefix=name)
+
+
+def step_forms(report: QuarterlyReport, lines) -> dict[str, ReviewCommentForm]:
     """An empty comment form for each step the report's state allows."""
     return {
-        name: ReviewCommentForm(prefix=name)
+        name: step_form(name, report, lines)
         for name, action in ACTIONS.items()
         if report.state in action["states"]
     }
@@ -193,7 +245,7 @@ def review_step(request, report: QuarterlyReport, name: str, form: ReviewComment
     if not form.is_valid():
         return 400
     try:
-        ACTIONS[name]["service"](request.user, report, form.cleaned_data["comment"])
+        ACTIONS[name]["service"](request.user, report, form)
     except TransitionNotAllowed as refusal:
         # Someone else acted first (or another tab did): say so, show the report as it now is.
         report.refresh_from_db()
@@ -203,25 +255,47 @@ def review_step(request, report: QuarterlyReport, name: str, form: ReviewComment
         )
         return 409
     except ValidationError as error:
-        for message in error.message_dict.get("comment", error.messages):
-            form.add_error("comment", message)
+        if isinstance(form, ReturnForm):
+            form.add_service_errors(error)
+        else:
+            for message in error.message_dict.get("comment", error.messages):
+                form.add_error("comment", message)
         return 400
     messages.success(request, ACTIONS[name]["done"] % {"report": report_title(report)})
     return None
 
 
-def render_review(request, report: QuarterlyReport, forms: dict, back: str, *, status: int):
+def render_review(request, report: QuarterlyReport, review, forms: dict, back: str, *, status: int):
     for name, form in forms.items():
         form.fields["comment"].label = ACTIONS[name]["label"]
-    review = report_review(report)
     link_evidence(review)
     label_events(review)
+    attach_comment_boxes(review, forms.get("return"))
     return render(
         request,
         "indicators/review/review_report.html",
-        {"nav": "review", "report": report, "review": review, "forms": forms, "back": back},
+        {
+            "nav": "review",
+            "report": report,
+            "review": review,
+            "forms": forms,
+            "back": back,
+            "return_form_id": RETURN_FORM_ID,
+        },
         status=status,
     )
+
+
+def attach_comment_boxes(review, form: ReturnForm | None) -> None:
+    """Each line's box for a comment, when the report can be returned."""
+    for p in review.pillars:
+        for o in p.objectives:
+            for line in (*o.indicators, *o.activities):
+                kind = "indicator" if isinstance(line, ReviewIndicatorLine) else "activity"
+                name = line_comment_field(
+                    kind, line.indicator.pk if kind == "indicator" else line.activity.pk
+                )
+                line.comment_box = form[name] if form is not None and name in form.fields else None
 
 
 def link_evidence(review) -> None:

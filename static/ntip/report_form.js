@@ -1,5 +1,7 @@
-// The quarterly report form: live totals of disaggregated figures, and a
-// warning before leaving with changes that are not saved. No library needed.
+// The quarterly report form: live totals of disaggregated figures, a warning
+// before leaving with changes that are not saved, and the place kept across a
+// save (the server opens the page again at the line named in "place"). No
+// library needed.
 (function () {
   "use strict";
 
@@ -33,7 +35,31 @@
   var dirty = false;
   form.addEventListener("input", function () { dirty = true; });
   form.addEventListener("change", function () { dirty = true; });
-  form.addEventListener("submit", function () { dirty = false; });
+  form.addEventListener("submit", function () {
+    dirty = false;
+    var place = form.querySelector('input[name="place"]');
+    if (place) place.value = placeOnScreen();
+  });
+
+  // The line the focal point is at: the last one they typed in if it is still
+  // on screen, else the first one showing below the top of the window.
+  var lastLine = null;
+  form.addEventListener("focusin", function (event) {
+    var line = event.target.closest(".card[id]");
+    if (line) lastLine = line;
+  });
+  function onScreen(element) {
+    var box = element.getBoundingClientRect();
+    return box.bottom > 0 && box.top < window.innerHeight;
+  }
+  function placeOnScreen() {
+    if (lastLine && onScreen(lastLine)) return lastLine.id;
+    var lines = form.querySelectorAll(".card[id]");
+    for (var i = 0; i < lines.length; i++) {
+      if (lines[i].getBoundingClientRect().bottom > 0) return lines[i].id;
+    }
+    return "";
+  }
   window.addEventListener("beforeunload", function (event) {
     if (dirty) {
       event.preventDefault();

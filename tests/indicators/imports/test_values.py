@@ -366,23 +366,49 @@ def test_a_draft_import_saves_as_the_form_does_with_who_changed_each_figure(
 
 
 def test_a_draft_import_applies_the_forms_checks_too(tmp_path, plan, ministry, focal_point):
-    # A2 starts in 2025-Q3: the 2025-Q2 report has no line for it.
-    ActivityFactory(
-        objective=plan.objectives.get(),
-        code="A2",
-        lead=ministry,
-        start_period=plan.periods.get(code="2025-Q3"),
-        end_period=plan.periods.get(code="2025-Q4"),
-    )
+    # A2 was reported completed in an approved 2025-Q1 report: finished, it
+    # has no line in the 2025-Q2 report.
+    finished = ActivityFactory(objective=plan.objectives.get(), code="A2", lead=ministry)
+    approved_report(ministry, plan.periods.get(code="2025-Q1"), updates={finished: ("COMPLETED", 100)})
     updates = [*good_updates(), ["A2", "MOI", "2025-Q2", "IN_PROGRESS", 10, ""]]
 
     result = values_import(actor=focal_point, path_or_file=values_file(tmp_path, updates=updates))
 
     assert [str(e) for e in result.errors] == [
         "activity_updates line 3, column status: "
-        "This activity is not one your organisation leads in this period."
+        "This activity is not one your organisation reports on in this period: another organisation "
+        "leads it, or it was reported finished in an earlier quarter."
     ]
-    assert result.created == {} and QuarterlyReport.objects.count() == 0
+    assert result.created == {} and not QuarterlyReport.objects.filter(period__code="2025-Q2").exists()
+
+
+@pytest.mark.parametrize("approve", [False, True], ids=["draft", "approved"])
+def test_an_activity_begun_before_its_planned_start_is_imported(
+    tmp_path, plan, ministry, focal_point, admin_user, approve
+):
+    # A2 is planned from 2025-Q3; its work began in 2025-Q2.
+    early = ActivityFactory(
+        objective=plan.objectives.get(),
+        code="A2",
+        lead=ministry,
+        start_period=plan.periods.get(code="2025-Q3"),
+        end_period=plan.periods.get(code="2025-Q4"),
+    )
+    updates = [*good_updates(), ["A2", "MOI", "2025-Q2", "IN_PROGRESS", 10, "began early"]]
+
+    result = values_import(
+        actor=admin_user if approve else focal_point,
+        path_or_file=values_file(tmp_path, updates=updates),
+        approve=approve,
+    )
+
+    assert result.ok, result.errors
+    update = ActivityUpdate.objects.get(activity=early)
+    assert (update.report.period.code, update.status, update.percent_complete) == (
+        "2025-Q2",
+        "IN_PROGRESS",
+        Decimal(10),
+    )
 
 
 def test_the_command_line_fills_drafts_as_the_system(tmp_path, plan, capsys):
@@ -392,6 +418,11 @@ def test_the_command_line_fills_drafts_as_the_system(tmp_path, plan, capsys):
     assert report.state == "DRAFT"
     assert list(report.events.values_list("to_state", "actor")) == [("DRAFT", None)]
     assert report.indicator_values.count() == 3
+    # No person ran it: each line's history names the import instead.
+    for value in report.indicator_values.all():
+        assert list(value.history.values_list("history_user", "history_change_reason")) == [
+            (None, "values import")
+        ]
 
 
 def test_an_approved_import_approves_a_submitted_report_as_a_reviewer_would(
@@ -417,7 +448,9 @@ def test_imported_figures_each_have_a_history_record_of_who_imported_them(tmp_pa
         rows = list(model.objects.all())
         assert rows
         for row in rows:
-            assert list(row.history.values_list("history_type", "history_user")) == [("+", admin_user.pk)]
+            assert list(row.history.values_list("history_type", "history_user", "history_change_reason")) == [
+                ("+", admin_user.pk, "values import")
+            ]
     value = IndicatorValue.objects.get(indicator__code="I-DIS")
     assert value.history.get().value == Decimal("12.5")
     assert {c.history.get().indicator_value_id for c in value.cells.all()} == {value.pk}

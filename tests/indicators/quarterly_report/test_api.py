@@ -486,7 +486,12 @@ def test_a_null_value_clears_the_figure(client, request, reports):
             {"activity_updates": {"COURT": {"status": "DELAYED"}}},
             {
                 "activity_updates": {
-                    "COURT": {"status": ["This activity is not one your organisation leads in this period."]}
+                    "COURT": {
+                        "status": [
+                            "This activity is not one your organisation reports on in this period: another "
+                            "organisation leads it, or it was reported finished in an earlier quarter."
+                        ]
+                    }
                 }
             },
         ),
@@ -708,6 +713,142 @@ def test_submit_takes_no_comment(client, request, reports):
     assert response.status_code == 400 and "comment" in response.json()
 
 
+def test_every_problem_of_a_mixed_bad_save_is_in_one_400_and_nothing_is_saved(client, request, reports):
+    report = reports["moi_draft"]
+    before = list(IndicatorValue.objects.order_by("pk").values_list("value", flat=True))
+    body = {
+        "version": report.version,
+        "indicator_values": {
+            "TRAINED": {"value": "twelve"},
+            "REFERRED": {"value": 150},
+            "VICTIMS": {"cells": {"sex=F": "1,250", "sex=M": -3}},
+            "CASES": {"value": -5, "note": ["a list"]},
+            "NOPE": {"value": 1},
+        },
+        "activity_updates": {"ACT": {"status": "COMPLETED", "percent_complete": "abc"}},
+    }
+
+    response = patch(api_client(client, request, "focal_point"), f"/api/v1/reports/{report.pk}/", body)
+
+    assert response.status_code == 400
+    assert response.json() == {
+        "indicator_values": {
+            "TRAINED": {"value": ["A valid number is required."]},
+            "REFERRED": {"value": ["A percentage must lie between 0 and 100."]},
+            "VICTIMS": {
+                "cells": {"sex=F": ["A valid number is required."], "sex=M": ["Enter a number of 0 or more."]}
+            },
+            "CASES": {"note": ["Not a valid string."], "value": ["Enter a number of 0 or more."]},
+            "NOPE": {"indicator": ["No indicator NOPE in plan NSP."]},
+        },
+        "activity_updates": {"ACT": {"percent_complete": ["A valid number is required."]}},
+    }
+    assert list(IndicatorValue.objects.order_by("pk").values_list("value", flat=True)) == before
+    report.refresh_from_db()
+    assert report.version == 1
+
+
+def test_a_bad_version_does_not_hide_the_bad_figures(client, request, reports):
+    report = reports["moi_draft"]
+    response = patch(
+        api_client(client, request, "focal_point"),
+        f"/api/v1/reports/{report.pk}/",
+        {"version": "one", "indicator_values": {"TRAINED": {"value": -1}}},
+    )
+    assert response.json() == {
+        "version": ["A valid integer is required."],
+        "indicator_values": {"TRAINED": {"value": ["Enter a number of 0 or more."]}},
+    }
+
+
+def test_an_activity_not_due_yet_may_be_reported_early(client, request, reports, nsp, ministry):
+    report = reports["moi_draft"]  # 2024-Q2
+    ActivityFactory(
+        objective=nsp["plan"].objectives.get(),
+        code="EARLY",
+        lead=ministry,
+        start_period=nsp["periods"]["2024-Q4"],
+        end_period=nsp["periods"]["2025-Q2"],
+    )
+    response = patch(
+        api_client(client, request, "focal_point"),
+        f"/api/v1/reports/{report.pk}/",
+        {
+            "version": report.version,
+            "activity_updates": {"EARLY": {"status": "IN_PROGRESS", "percent_complete": 5}},
+        },
+    )
+    assert response.status_code == 200, response.json()
+    assert {u["activity"]: u["status"] for u in response.json()["activity_updates"]}["EARLY"] == "IN_PROGRESS"
+
+
+def test_a_return_carries_comments_on_lines_until_the_report_is_approved(client, request, reports):
+    pk = reports["moi_draft"].pk
+    focal = api_client(client, request, "focal_point")
+    assert post(focal, f"/api/v1/reports/{pk}/submit/").status_code == 200
+    review = api_client(client.__class__(), request, "reviewer")
+
+    body = post(
+        review,
+        f"/api/v1/reports/{pk}/return/",
+        {
+            "comment": "Two lines to check",
+            "line_comments": {
+                "indicator_values": {"TRAINED": "The register shows 8", "REFERRED": "  "},
+                "activity_updates": {"ACT": "Which provinces?"},
+            },
+        },
+    ).json()
+
+    assert body["state"] == "RETURNED"
+    comments = body["line_comments"]
+    assert {code: c["comment"] for code, c in comments["indicator_values"].items()} == {
+        "TRAINED": "The register shows 8"
+    }
+    assert comments["activity_updates"]["ACT"]["comment"] == "Which provinces?"
+    assert comments["activity_updates"]["ACT"]["written_by"] == "reviewer"
+    # The focal point reads them on the report's detail.
+    detail = focal.get(f"/api/v1/reports/{pk}/").json()
+    assert detail["line_comments"] == comments
+    # Resubmitted, they stay for the reviewer; approved, they are cleared.
+    assert post(focal, f"/api/v1/reports/{pk}/submit/").json()["line_comments"] == comments
+    assert post(review, f"/api/v1/reports/{pk}/approve/").json()["line_comments"] == {
+        "indicator_values": {},
+        "activity_updates": {},
+    }
+
+
+def test_comments_on_lines_outside_the_report_are_refused_with_the_return(client, request, reports):
+    report = set_state(reports["moi_draft"], "SUBMITTED")
+    response = post(
+        api_client(client, request, "reviewer"),
+        f"/api/v1/reports/{report.pk}/return/",
+        {
+            "comment": "x",
+            "line_comments": {
+                "indicator_values": {"NOPE": "a", "CONVICTED": "b"},
+                "activity_updates": {"ACT": "c"},
+            },
+        },
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "line_comments": {"indicator_values": {"NOPE": ["No indicator NOPE in this report's plan."]}}
+    }
+    response = post(
+        api_client(client, request, "reviewer"),
+        f"/api/v1/reports/{report.pk}/return/",
+        {"comment": "", "line_comments": {"indicator_values": {"CONVICTED": "MOJ's, not yours"}}},
+    )
+    assert response.status_code == 400
+    assert response.json() == {
+        "comment": ["Say what needs correcting, so the ministry can fix it."],
+        "line_comments": {"indicator_values": {"CONVICTED": ["This line is not in the report."]}},
+    }
+    report.refresh_from_db()
+    assert report.state == "SUBMITTED"
+
+
 # --- Queries -----------------------------------------------------------------------
 
 
@@ -762,8 +903,9 @@ def test_the_detail_reads_in_a_fixed_number_of_queries(
         ReportEvent.objects.create(report=report, from_state="DRAFT", to_state="DRAFT")
     api = api_client(client, request, "focal_point")
     # token and user, the report with its organisation, period, plan, submitter
-    # and approver; its values, their cells, its activity updates, its events
-    with django_assert_max_num_queries(6):
+    # and approver; its values, their cells, its activity updates, its events,
+    # the comments on its lines
+    with django_assert_max_num_queries(7):
         body = api.get(f"/api/v1/reports/{report.pk}/").json()
     assert len(body["indicator_values"]) == 4 + extra
     assert len(body["activity_updates"]) == 1 + extra

@@ -9,6 +9,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 from indicators.models import Evidence, IndicatorValue, QuarterlyReport
 from indicators.quarterly_report.services import report_open
@@ -568,8 +569,9 @@ def grow(plan, ministry, n):
 # The form: session, user, plan, organisation, period, report; expected indicators,
 # their dimensions, their categories; expected activities; saved values, their
 # cells, activity updates, this year's targets, evidence files, last approved
-# values, the gaps to explain (the previous quarter's scores); the history.
-FORM_QUERIES = 18
+# values, the gaps to explain (the previous quarter's scores), the comments on
+# lines; the history.
+FORM_QUERIES = 19
 # My reports: session, user, the user's organisation, plans, reports, periods.
 MY_REPORTS_QUERIES = 6
 # The administrator's: session, user, the chooser's organisations, the chosen one,
@@ -617,3 +619,192 @@ def test_partners_never_download_evidence_even_of_an_approved_report(
     assert signed_in(reviewer).get(url).status_code == 200
     # Registers and court lists may name survivors: partners get aggregate figures only.
     assert signed_in(partner).get(url).status_code == 404
+
+
+# --- Every problem at once -----------------------------------------------------------
+
+
+def test_every_problem_of_a_mixed_bad_submission_is_shown_at_once_and_nothing_is_saved(
+    plan, draft, ministry, focal_point
+):
+    objective = plan["trained"].objective
+    more = IndicatorFactory(objective=objective, code="MORE", lead=ministry, targets=[5] * 5)
+    share = IndicatorFactory(
+        objective=objective, code="SHARE", lead=ministry, measure="PERCENT", aggregation="LATEST"
+    )
+    missing = IndicatorFactory(objective=objective, code="MISSING", lead=ministry, targets=[5] * 5)
+    over, under = (
+        ActivityFactory(objective=objective, code=code, lead=ministry) for code in ("OVER", "UNDER")
+    )
+    victims, activity = plan["victims"], plan["activity"]
+    typed = {
+        # What the form cannot read ...
+        f("indicator", plan["trained"], "value"): "twelve",
+        f("indicator", victims, "cell-age_group=U18;sex=F"): "1,250",
+        f("indicator", plan["referred"], "value"): "45%",
+        f("activity", activity, "percent_complete"): "abc",
+        # ... and what the rules refuse, in the same answer.
+        f("indicator", more, "value"): "-5",
+        f("indicator", share, "value"): "150",
+        f("indicator", victims, "cell-age_group=A18;sex=M"): "-3",
+        f("activity", over, "status"): "IN_PROGRESS",
+        f("activity", over, "percent_complete"): "150",
+        f("activity", under, "status"): "DELAYED",
+        f("activity", under, "percent_complete"): "-10",
+        # ... and what submitting needs: a value for every indicator.
+        f("indicator", missing, "value"): "",
+    }
+
+    response = signed_in(focal_point).post(form_url(), full_post(plan, draft, action="submit", **typed))
+
+    assert response.status_code == 422
+    content = response.content.decode()
+    expected = {
+        f("indicator", plan["trained"], "value"): "Enter a number.",
+        f("indicator", victims, "cell-age_group=U18;sex=F"): "Enter a number.",
+        f("indicator", plan["referred"], "value"): "Enter a number.",
+        f("activity", activity, "percent_complete"): "Enter a number.",
+        f("indicator", more, "value"): "Enter a number of 0 or more.",
+        f("indicator", share, "value"): "A percentage must lie between 0 and 100.",
+        f("indicator", victims, "cell-age_group=A18;sex=M"): "Enter a number of 0 or more.",
+        f("activity", over, "percent_complete"): "Percent complete must lie between 0 and 100.",
+        f("activity", under, "percent_complete"): "Percent complete must lie between 0 and 100.",
+        f("indicator", missing, "value"): "Enter a value before submitting.",
+    }
+    assert {name: error_next_to(content, name) for name in expected} == expected
+    assert "There are 10 problems to correct" in content
+    # What was typed stays on the page; nothing was written.
+    assert 'value="1,250"' in content and 'value="45%"' in content
+    assert not draft.indicator_values.exists() and not draft.activity_updates.exists()
+    draft.refresh_from_db()
+    assert (draft.state, draft.version) == ("DRAFT", 1)
+
+
+def test_a_figure_that_cannot_be_read_does_not_also_count_as_missing(plan, draft, focal_point):
+    post = full_post(plan, draft, action="submit", **{f("indicator", plan["trained"], "value"): "ten"})
+    post[f("indicator", plan["trained"], "note")] = "from the register"
+    content = signed_in(focal_point).post(form_url(), post).content.decode()
+    field = f("indicator", plan["trained"], "value")
+    # One message, the true one: not also "enter a value" or "a note needs a value".
+    assert error_next_to(content, field) == "Enter a number."
+    assert "There is 1 problem to correct" in content
+
+
+# --- The secretariat's comments on lines ----------------------------------------------
+
+
+def test_the_focal_point_sees_each_line_comment_next_to_its_field(plan, draft, focal_point, reviewer):
+    report_save_from(plan, draft, focal_point)
+    report_submit(actor=focal_point, report=draft)
+    report_return(
+        actor=reviewer,
+        report=draft,
+        comment="Two lines need a look",
+        indicator_comments={plan["trained"].pk: "The register shows 8, not 10"},
+        activity_comments={plan["activity"].pk: "Say which provinces were trained"},
+    )
+
+    content = signed_in(focal_point).get(form_url()).content.decode()
+
+    trained = content[content.index(f'id="indicator-{plan["trained"].pk}"') :]
+    assert (
+        "The register shows 8, not 10"
+        in trained[: trained.index('name="' + f("indicator", plan["trained"], "value"))]
+    )
+    activity = content[content.index(f'id="activity-{plan["activity"].pk}"') :]
+    assert "Say which provinces were trained" in activity[: activity.index("</div>\n</div>")]
+    # The notice at the top links to each commented line.
+    assert f'href="#indicator-{plan["trained"].pk}"' in content
+    assert "It also commented on 2 lines" in content
+
+
+def report_save_from(plan, report, user, **overrides):
+    """Save the full form's figures through the page, as the focal point would."""
+    response = signed_in(user).post(form_url(), full_post(plan, report, **overrides))
+    assert response.status_code == 302, response.content.decode()[:2000]
+    report.refresh_from_db()
+
+
+# --- Activities reported early -------------------------------------------------------
+
+
+@pytest.fixture
+def early_activity(plan, ministry):
+    """An activity planned from 2024-Q4, two quarters after the report's."""
+    periods = plan["plan"].periods
+    return ActivityFactory(
+        objective=plan["trained"].objective,
+        code="EARLY",
+        lead=ministry,
+        start_period=periods.get(code="2024-Q4"),
+        end_period=periods.get(code="2025-Q2"),
+    )
+
+
+def test_an_activity_not_due_yet_is_listed_apart_and_not_required(plan, draft, focal_point, early_activity):
+    client = signed_in(focal_point)
+    page = client.get(form_url()).content.decode()
+    early = page[page.index('id="early-activities"') :]
+    assert "Activities not due yet (optional)" in early and "EARLY" in early
+    assert "not due before 2024-Q4" in early
+
+    # Submitting without it is fine: it is not due.
+    response = client.post(form_url(), full_post(plan, draft, action="submit"))
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.state == "SUBMITTED"
+
+
+def test_an_early_update_is_saved_like_any_other(plan, draft, focal_point, early_activity):
+    report_save_from(
+        plan,
+        draft,
+        focal_point,
+        **{
+            f("activity", early_activity, "status"): "IN_PROGRESS",
+            f("activity", early_activity, "percent_complete"): "15",
+        },
+    )
+    update = draft.activity_updates.get(activity=early_activity)
+    assert (update.status, update.percent_complete) == ("IN_PROGRESS", Decimal(15))
+
+
+# --- Where the report stands ----------------------------------------------------------
+
+
+def test_before_the_deadline_the_focal_point_sees_how_many_lines_are_left(plan, ministry, focal_point):
+    # Today's quarter, whose deadline is still ahead.
+    period = plan["plan"].periods.get(start__lte=timezone.localdate(), end__gte=timezone.localdate())
+    report = report_open(actor=focal_point, organisation=ministry, period=period)
+    client = signed_in(focal_point)
+    url = form_url(period_code=period.code)
+
+    # Three indicators and one activity (the fourth indicator is MOJ's).
+    assert (
+        "<strong>4 of 4 lines</strong> left to fill before the deadline" in client.get(url).content.decode()
+    )
+    client.post(
+        url,
+        {
+            "version": report.version,
+            "action": "save",
+            f("indicator", plan["trained"], "value"): "3",
+            f("activity", plan["activity"], "status"): "NOT_STARTED",
+            f("activity", plan["activity"], "percent_complete"): "0",
+        },
+    )
+    assert (
+        "<strong>2 of 4 lines</strong> left to fill before the deadline" in client.get(url).content.decode()
+    )
+
+
+def test_a_save_opens_the_form_again_where_the_focal_point_was(plan, draft, focal_point):
+    client = signed_in(focal_point)
+    place = f"activity-{plan['activity'].pk}"
+    response = client.post(form_url(), {**full_post(plan, draft), "place": place})
+    assert response.status_code == 302
+    assert response.url == f"{form_url()}#{place}"
+    # Only a line, a pillar or the early activities: nothing else is echoed into the URL.
+    draft.refresh_from_db()
+    response = client.post(form_url(), {**full_post(plan, draft), "place": 'x"><script>'})
+    assert response.url == form_url()

@@ -6,6 +6,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from indicators.models import IndicatorValue, ReportEvent
+from indicators.quarterly_report.expected import report_expected_activities
 from indicators.quarterly_report.services import (
     ActivityLine,
     IndicatorLine,
@@ -14,6 +15,7 @@ from indicators.quarterly_report.services import (
     report_open,
     report_save,
 )
+from indicators.quarterly_report.validation import submission_errors
 from indicators.quarterly_report.workflow import (
     report_approve,
     report_reopen,
@@ -359,3 +361,108 @@ def test_a_split_indicator_refuses_a_plain_total(plan_for_moi, ministry, focal_p
         )
     assert "enter the figure cell by cell" in error.value.message_dict[f"indicator-{victims.pk}-value"][0]
     assert not IndicatorValue.objects.filter(indicator=victims).exists()
+
+
+# --- Activities reported early ------------------------------------------------------
+
+
+def test_an_early_activity_update_is_accepted_and_scores_like_any_other(
+    plan_for_moi, focal_point, ministry, reviewer
+):
+    """docs/scoring.md: progress from the update, expected still 0 before the
+    planned start, so the activity is on track (and not due, so never "no data")."""
+    from reports.models import ScoreSnapshot
+    from reports.scores.recompute import plan_scores_recompute
+
+    p = plan_for_moi
+    periods = p["plan"].periods
+    early = ActivityFactory(
+        objective=p["trained"].objective,
+        code="EARLY",
+        lead=ministry,
+        start_period=periods.get(code="2024-Q4"),
+        end_period=periods.get(code="2025-Q3"),
+    )
+    report = report_open(actor=focal_point, organisation=ministry, period=p["period"])
+    figures = full_lines(p)
+    figures["activity_lines"].append(
+        ActivityLine(early.pk, status="IN_PROGRESS", percent_complete=Decimal(20))
+    )
+    report_save(actor=focal_point, report=report, version=report.version, **figures)
+    report_submit(actor=focal_point, report=report)
+    report_approve(actor=reviewer, report=report)
+    plan_scores_recompute(plan_id=p["plan"].pk, everything=True)
+
+    score = ScoreSnapshot.objects.get(node_type="activity", node_id=early.pk, period=p["period"])
+    assert (score.progress, score.expected, score.status) == (pytest.approx(0.2), 0.0, "ON_TRACK")
+    # The next quarter's report lists it still (not finished) and does not require it.
+    q3 = report_open(actor=focal_point, organisation=ministry, period=periods.get(code="2024-Q3"))
+    assert early.pk in report_expected_activities(q3)
+    assert f"activity-{early.pk}-status" not in submission_errors(q3)
+    assert f"activity-{p['activity'].pk}-status" in submission_errors(q3)
+
+
+def test_an_activity_finished_in_an_earlier_approved_report_is_not_listed_again(
+    plan_for_moi, focal_point, ministry
+):
+    p = plan_for_moi
+    approved_report(
+        ministry, p["plan"].periods.get(code="2024-Q1"), updates={p["activity"]: ("COMPLETED", 100)}
+    )
+    report = report_open(actor=focal_point, organisation=ministry, period=p["period"])
+    with pytest.raises(ValidationError) as refused:
+        report_save(
+            actor=focal_point,
+            report=report,
+            version=report.version,
+            indicator_lines=[],
+            activity_lines=[
+                ActivityLine(p["activity"].pk, status="IN_PROGRESS", percent_complete=Decimal(50))
+            ],
+        )
+    assert "reported finished in an earlier quarter" in str(refused.value)
+
+
+# --- Comments on lines ---------------------------------------------------------------
+
+
+def test_a_return_replaces_the_comments_on_lines_and_an_approval_clears_them(
+    plan_for_moi, focal_point, ministry, reviewer
+):
+    p = plan_for_moi
+    report = submitted_report(p, focal_point, ministry)
+    report_return(
+        actor=reviewer, report=report, comment="Check", indicator_comments={p["trained"].pk: "Is it 8?"}
+    )
+    report_submit(actor=focal_point, report=report)
+    report_return(
+        actor=reviewer,
+        report=report,
+        comment="Again",
+        activity_comments={p["activity"].pk: "Which provinces?"},
+    )
+    assert [(c.indicator_id, c.activity_id, c.comment) for c in report.line_comments.all()] == [
+        (None, p["activity"].pk, "Which provinces?")
+    ]
+    report_submit(actor=focal_point, report=report)
+    report_approve(actor=reviewer, report=report)
+    assert not report.line_comments.exists()
+    # The audit trail keeps what each return said, line by line.
+    returns = AuditEvent.objects.filter(action="report.returned").order_by("pk")
+    assert [event.details.get("line_comments") for event in returns] == [
+        {f"indicator-{p['trained'].pk}": "Is it 8?"},
+        {f"activity-{p['activity'].pk}": "Which provinces?"},
+    ]
+
+
+def test_a_line_comment_must_be_about_a_line_of_the_report(plan_for_moi, focal_point, ministry, reviewer):
+    p = plan_for_moi
+    report = submitted_report(p, focal_point, ministry)
+    other = IndicatorFactory(objective=p["trained"].objective, code="OTHER", lead=reviewer.organisation)
+    with pytest.raises(ValidationError) as refused:
+        report_return(actor=reviewer, report=report, comment="x", indicator_comments={other.pk: "Not yours"})
+    assert refused.value.message_dict == {
+        f"indicator-{other.pk}-comment": ["This line is not in the report."]
+    }
+    report.refresh_from_db()
+    assert report.state == "SUBMITTED"

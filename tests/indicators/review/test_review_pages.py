@@ -546,6 +546,260 @@ def test_evidence_files_are_listed_with_their_names(client, reviewer, plan_for_m
         evidence.file.delete(save=False)
 
 
+PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+@pytest.fixture
+def media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def changed_fields(change) -> list[tuple[str, str, str]]:
+    return [(str(f.label), f.old, f.new) for f in change.fields]
+
+
+def test_every_kind_of_change_since_the_last_version_is_shown(
+    client, reviewer, plan_for_moi, ministry, focal_point, media_in_tmp
+):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from indicators.quarterly_report.evidence import evidence_attach, evidence_remove
+
+    p = plan_for_moi
+    sex = DimensionFactory(code="sex", name="Sex")
+    CategoryFactory(dimension=sex, code="F", name="Female", position=1)
+    CategoryFactory(dimension=sex, code="M", name="Male", position=2)
+    victims = IndicatorFactory(objective=p["objective"], code="VICTIMS", lead=ministry)
+    victims.disaggregation.add(sex)
+
+    def save(trained_note="", reason="", action="", status="IN_PROGRESS", percent=40, note="", female=7):
+        figures = lines(p, percent=percent)
+        figures["indicator_lines"][0].note = trained_note
+        figures["indicator_lines"][0].gap_reason = reason
+        figures["indicator_lines"][0].corrective_action = action
+        figures["indicator_lines"].append(
+            IndicatorLine(victims.pk, cells={"sex=F": Decimal(female), "sex=M": Decimal(4)})
+        )
+        figures["activity_lines"] = [
+            ActivityLine(p["activity"].pk, status=status, percent_complete=Decimal(percent), note=note)
+        ]
+        report_save(actor=focal_point, report=report, version=report.version, **figures)
+
+    def upload(name):
+        return SimpleUploadedFile(name, PDF, content_type="application/pdf")
+
+    report = report_open(actor=focal_point, organisation=ministry, period=p["period"])
+    save()
+    old = evidence_attach(
+        actor=focal_point, report=report, indicator=p["trained"], uploaded_file=upload("old.pdf")
+    )
+    report_submit(actor=focal_point, report=report)
+    report_return(actor=reviewer, report=report, comment="Explain the training figure")
+    save(
+        trained_note="From the register",
+        reason="Trainers were late",
+        action="Two more trainers",
+        status="DELAYED",
+        percent=30,
+        note="Rains",
+        female=8,
+    )
+    evidence_remove(actor=focal_point, evidence=old)
+    evidence_attach(
+        actor=focal_point, report=report, indicator=p["trained"], uploaded_file=upload("register.pdf")
+    )
+    report_submit(actor=focal_point, report=report)
+
+    changes = report_changes_since_last_version(report)
+
+    assert changed_fields(changes.indicators[p["trained"].pk]) == [
+        ("note", "", "From the register"),
+        ("reason for the gap", "", "Trainers were late"),
+        ("corrective action", "", "Two more trainers"),
+        ("evidence file", "", "register.pdf"),
+        ("evidence file", "old.pdf", ""),
+    ]
+    assert changed_fields(changes.indicators[victims.pk]) == [
+        ("value", "11", "12"),
+        ("Sex: Female", "7", "8"),
+    ]
+    assert changed_fields(changes.activities[p["activity"].pk]) == [
+        ("status", "In progress", "Delayed"),
+        ("percent complete", "40", "30"),
+        ("note", "", "Rains"),
+    ]
+    client.force_login(reviewer)
+    content = client.get(review_url(report)).content.decode()
+    assert "Nothing has changed" not in content
+    assert "0 added, 3 changed, 0 removed." in content
+
+
+def test_a_note_added_to_a_line_written_without_history_is_shown_as_changed(
+    client, reviewer, plan_for_moi, ministry, focal_point
+):
+    """The demo's lines, and an early import's, were written in bulk without
+    history: the first change to one records what it held before."""
+    from indicators.models import ActivityUpdate, IndicatorValue
+
+    p = plan_for_moi
+    report = approved_report(ministry, p["period"], state="DRAFT")
+    IndicatorValue.objects.bulk_create(
+        [
+            IndicatorValue(report=report, indicator=p["trained"], value=10),
+            IndicatorValue(report=report, indicator=p["referred"], value=45),
+            IndicatorValue(report=report, indicator=p["cases"], value=3),
+        ]
+    )
+    ActivityUpdate.objects.bulk_create(
+        [ActivityUpdate(report=report, activity=p["activity"], status="IN_PROGRESS", percent_complete=40)]
+    )
+    report_submit(actor=focal_point, report=report)
+    report_return(actor=reviewer, report=report, comment="Say where the trainings were")
+    figures = lines(p)
+    figures["indicator_lines"][0].note = "Siem Reap and Battambang"
+    report_save(actor=focal_point, report=report, version=report.version, **figures)
+    report_submit(actor=focal_point, report=report)
+
+    changes = report_changes_since_last_version(report)
+
+    assert changes.indicators[p["trained"].pk].change == Change.CHANGED
+    assert changed_fields(changes.indicators[p["trained"].pk]) == [("note", "", "Siem Reap and Battambang")]
+    assert changes.indicators[p["referred"].pk].change == Change.UNCHANGED
+    assert changes.untracked == 0
+    client.force_login(reviewer)
+    content = client.get(review_url(report)).content.decode()
+    assert "0 added, 1 changed, 0 removed." in content and "Nothing has changed" not in content
+
+
+def test_an_import_into_a_returned_report_is_compared_and_names_who_imported(
+    client, tmp_path, reviewer, plan_for_moi, ministry, focal_point
+):
+    from openpyxl import Workbook
+
+    from indicators.imports.values import values_import
+
+    p = plan_for_moi
+    report = submitted(p, focal_point, ministry)
+    report_return(actor=reviewer, report=report, comment="TRAINED looks doubled")
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = "indicator_values"
+    sheet.append(["indicator", "organisation", "period", "value", "note"])
+    sheet.append(["TRAINED", "MOI", "2024-Q2", 5, "corrected from the register"])
+    workbook.save(tmp_path / "values.xlsx")
+    assert values_import(actor=focal_point, path_or_file=tmp_path / "values.xlsx").ok
+    report_submit(actor=focal_point, report=report)
+
+    client.force_login(reviewer)
+    response = client.get(review_url(report))
+
+    changes = response.context["review"].changes
+    assert changed_fields(changes.indicators[p["trained"].pk]) == [
+        ("value", "10", "5"),
+        ("note", "", "corrected from the register"),
+    ]
+    [line] = [
+        line
+        for line in response.context["review"].pillars[0].objectives[0].indicators
+        if line.indicator.code == "TRAINED"
+    ]
+    assert (line.author.user, line.author.reason) == (focal_point, "values import")
+    assert "Last written by focal" in response.content.decode()
+
+
+def test_beside_each_figure_the_target_the_last_approved_value_and_the_outlier_flag(
+    client, reviewer, plan_for_moi, ministry, focal_point
+):
+    from indicators.models import Target
+
+    p = plan_for_moi
+    Target.objects.create(indicator=p["trained"], year=2024, value=100)
+    approved_report(
+        ministry, p["plan"].periods.get(code="2024-Q1"), values={p["trained"]: 2, p["referred"]: 44}
+    )
+    report = report_open(actor=focal_point, organisation=ministry, period=p["period"])
+    figures = lines(p, trained=10)  # five times 2: an outlier, explained
+    figures["indicator_lines"][0].note = "A second training centre opened"
+    report_save(actor=focal_point, report=report, version=report.version, **figures)
+    report_submit(actor=focal_point, report=report)
+
+    client.force_login(reviewer)
+    response = client.get(review_url(report))
+
+    by_code = {
+        line.indicator.code: line for line in response.context["review"].pillars[0].objectives[0].indicators
+    }
+    assert (by_code["TRAINED"].target, by_code["TRAINED"].previous, by_code["TRAINED"].outlier) == (
+        Decimal(100),
+        Decimal(2),
+        True,
+    )
+    assert (by_code["REFERRED"].target, by_code["REFERRED"].previous, by_code["REFERRED"].outlier) == (
+        None,
+        Decimal(44),
+        False,
+    )
+    content = response.content.decode()
+    row = content[content.index(f'id="indicator-{p["trained"].pk}"') :]
+    row = row[: row.index("</tr>")]
+    assert "Target 2024:</span>" not in row  # the label is for phones; the figure follows it
+    assert "Target 2024: 100" in row and "Last approved: 2" in row and ">outlier</span>" in row
+
+
+def test_the_reviewer_returns_with_comments_on_lines_and_sees_them_on_resubmission(
+    client, reviewer, plan_for_moi, ministry, focal_point
+):
+    p = plan_for_moi
+    report = submitted(p, focal_point, ministry)
+    client.force_login(reviewer)
+    page = client.get(review_url(report)).content.decode()
+    box = f"return-line-indicator-{p['trained'].pk}"
+    assert f'name="{box}"' in page and 'form="review-return"' in page
+
+    response = client.post(
+        review_url(report),
+        {
+            "action": "return",
+            "return-comment": "Two lines to check",
+            box: "The register shows 8",
+            f"return-line-activity-{p['activity'].pk}": "Which provinces?",
+        },
+    )
+
+    assert response.status_code == 302
+    report.refresh_from_db()
+    assert report.state == "RETURNED"
+    assert {(c.indicator_id, c.activity_id, c.comment, c.written_by) for c in report.line_comments.all()} == {
+        (p["trained"].pk, None, "The register shows 8", reviewer),
+        (None, p["activity"].pk, "Which provinces?", reviewer),
+    }
+    report_save(actor=focal_point, report=report, version=report.version, **lines(p, trained=8))
+    report_submit(actor=focal_point, report=report)
+    content = client.get(review_url(report)).content.decode()
+    row = content[content.index(f'id="indicator-{p["trained"].pk}"') :]
+    row = row[: row.index("</tr>")]
+    assert "Your comment when it was returned:" in row and "The register shows 8" in row
+    # Approved, the comments are done with.
+    report_approve(actor=reviewer, report=report)
+    assert not report.line_comments.exists()
+
+
+def test_a_return_without_its_comment_keeps_the_line_comments_typed(
+    client, reviewer, plan_for_moi, ministry, focal_point
+):
+    p = plan_for_moi
+    report = submitted(p, focal_point, ministry)
+    client.force_login(reviewer)
+    box = f"return-line-indicator-{p['trained'].pk}"
+    response = client.post(review_url(report), {"action": "return", "return-comment": "", box: "Check 8"})
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert "Say what needs correcting" in content
+    assert "Check 8</textarea>" in content
+    report.refresh_from_db()
+    assert report.state == "SUBMITTED" and not report.line_comments.exists()
+
+
 # --- Reporting status --------------------------------------------------------------------
 
 
@@ -671,9 +925,10 @@ def test_the_review_pages_run_a_fixed_number_of_queries(
     with django_assert_max_num_queries(10):
         response = client.get(reverse("review:review_queue"), {"plan": "NSP", "state": "SUBMITTED"})
     assert len(response.context["page"]) == size + 1
-    # Review page: session, user, report, events, values, cells, updates, evidence, categories,
-    # value/cell/update history (3), indicators, activities, the user's organisation (menu).
-    with django_assert_max_num_queries(15):
+    # Review page: session, user, report, events, values, cells, updates, evidence, the history
+    # of values, cells, updates and evidence (4), categories, the comments on lines,
+    # indicators, their targets in force, the previous approved values, activities.
+    with django_assert_max_num_queries(18):
         response = client.get(review_url(report))
     assert response.context["review"].changes.changed == 2 * size + 1
     # Status page: session, user, plans, periods, four for who is expected (lead, contributors,
