@@ -6,6 +6,7 @@ these (the dashboards too); the roles themselves are in plans/access.py.
 
 from django.db.models import QuerySet
 from django.http import Http404
+from django.utils.translation import gettext as _
 
 from indicators.models import (
     Evidence,
@@ -81,3 +82,25 @@ def review_comments_audience(user) -> str:
     if user_is_secretariat(user):
         return "secretariat"
     return f"organisation-{user.organisation_id if user.is_authenticated else None}"
+
+
+def user_sees_report_workings(user, organisation_id: int) -> bool:
+    """How a report was made: who submitted, returned and approved it, the
+    secretariat's comments, the evidence files and their names. For the
+    secretariat and the organisation's own people only. Partners see the
+    approved figures and when each step happened, never who took it: a
+    comment may quote figures that were never approved, and a file name or a
+    person's name can point to a survivor."""
+    return user_sees_review_comments(user, organisation_id)
+
+
+def approval_refusal(user, report: QuarterlyReport) -> str:
+    """Why this user may not approve this report although they review ("" when
+    they may): where the plan asks for it (Plan.approval_by_another), the
+    person who submitted a report does not approve it too."""
+    if report.period.plan.approval_by_another and report.submitted_by_id == user.pk:
+        return _(
+            "You submitted this report: another member of the secretariat approves it "
+            "(a setting of the plan)."
+        )
+    return ""

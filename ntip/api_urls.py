@@ -3,10 +3,10 @@ so these views are outside the pages' login wall and answer 401/403 instead."""
 
 from django.contrib.auth.decorators import login_not_required
 from django.urls import path
-from rest_framework.authtoken.views import obtain_auth_token
 
 from indicators.quarterly_report import api as indicators_api
 from plans import api as plans_api
+from plans import auth_api
 from reports import api as reports_api
 
 
@@ -17,7 +17,8 @@ def api(view):
 app_name = "api"
 
 urlpatterns = [
-    path("auth/token/", api(obtain_auth_token), name="token"),
+    # POST: a token for a username and password; DELETE: revoke one's own (plans/auth_api.py).
+    path("auth/token/", api(auth_api.TokenView.as_view()), name="token"),
     path("plans/<str:code>/scores/", api(reports_api.PlanScoresView.as_view()), name="plan-scores"),
     path(
         "plans/<str:code>/completeness/",

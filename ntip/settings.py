@@ -5,11 +5,13 @@ newcomer can clone, migrate and run. Production sets DATABASE_URL (PostgreSQL),
 CELERY_BROKER_URL (Redis), SECRET_KEY, ALLOWED_HOSTS and the HTTPS settings.
 """
 
+import datetime
 from pathlib import Path
 
 import dj_database_url
 import plotly
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.utils.translation import gettext_lazy as _
 from xstatic.pkg import bootstrap as xstatic_bootstrap
 
@@ -38,6 +40,10 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "simple_history",
+    # Failed sign-ins and lockouts (AccessAttempt), in the database so that every
+    # gunicorn worker sees the same count.
+    "axes",
+    "csp",
     "plans",
     "strategies",
     "indicators",
@@ -46,19 +52,35 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Static files are answered here, above the headers below: they keep their
+    # own caching and need no page policy.
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    # Cache-Control: no-store on everything a view answers (ntip/middleware.py).
+    "ntip.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A body larger than its path allows is refused before anything reads it
+    # (the CSRF check reads a form's body), with the user and the language set
+    # for the page that says so.
+    "ntip.middleware.RequestSizeLimitMiddleware",
     # Every page needs a login unless its view is marked @login_not_required
     # (the login page, the language switch, public plan summaries).
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Ends a session idle too long or open too long; after the messages, to say why.
+    "ntip.middleware.SessionLimitsMiddleware",
+    # A control character in the path or the query string: 404 or 400 before any view.
+    "ntip.middleware.BadInputMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Records who made each change to a figure's history.
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Turns django-axes's lockout of a sign-in into the lockout page; axes wants it last.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "ntip.urls"
@@ -92,13 +114,21 @@ DATABASES = {
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "plans.User"
-AUTHENTICATION_BACKENDS = ["plans.backends.UserWithOrganisationBackend"]
+AUTHENTICATION_BACKENDS = [
+    # First: refuses a sign-in while its account is locked out from that address.
+    "axes.backends.AxesStandaloneBackend",
+    "plans.backends.UserWithOrganisationBackend",
+]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        # At least 12 characters (issue 14): a short phrase, not a word and a digit.
+        "OPTIONS": {"min_length": 12},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
@@ -151,22 +181,116 @@ EVIDENCE_TYPES = {
     ".odt": "application/vnd.oasis.opendocument.text",
     ".ods": "application/vnd.oasis.opendocument.spreadsheet",
 }
-DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# The largest request body, checked on its Content-Length before anything reads
+# it (ntip/middleware.py RequestSizeLimitMiddleware answers 413). The quarterly
+# report's page takes an evidence file: room for one at its largest and the form
+# around it. Everything else (forms, the API's JSON) stays small.
+REQUEST_MAX_BYTES = envint("REQUEST_MAX_BYTES", 5 * 1024 * 1024)
+REQUEST_MAX_BYTES_UPLOAD = envint("REQUEST_MAX_BYTES_UPLOAD", EVIDENCE_MAX_BYTES + 1024 * 1024)
+REQUEST_UPLOAD_PATH_PREFIXES = ("/reports/",)
+# Django's own limits, below those: the fields of a form, files aside (a larger
+# one is a 400); files over FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file
+# while they are read, which only a body under the limits above ever reaches.
+DATA_UPLOAD_MAX_MEMORY_SIZE = REQUEST_MAX_BYTES
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2621440  # Django's default, 2.5 MiB
+DATA_UPLOAD_MAX_NUMBER_FILES = 20
 
-# HTTPS and cookies: off for local runs, on in production via the environment
-# (see .env.example); `manage.py check --deploy` passes with those values.
-SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", False)
-SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", False)
-CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", False)
-SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
-SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", False)
-if envbool("BEHIND_TLS_PROXY", False):
+# HTTPS and cookies: on whenever DEBUG is off, so that a production server is
+# secure without copying .env.example right; `make run` (DEBUG=1) serves plain
+# HTTP on localhost. Each can be turned off on its own (.env.example says when).
+SECURE_SSL_REDIRECT = envbool("SECURE_SSL_REDIRECT", not DEBUG)
+SESSION_COOKIE_SECURE = envbool("SESSION_COOKIE_SECURE", not DEBUG)
+CSRF_COOKIE_SECURE = envbool("CSRF_COOKIE_SECURE", not DEBUG)
+SECURE_HSTS_SECONDS = envint("SECURE_HSTS_SECONDS", 0 if DEBUG else 60 * 60 * 24 * 365)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = envbool("SECURE_HSTS_INCLUDE_SUBDOMAINS", not DEBUG)
+SECURE_HSTS_PRELOAD = envbool("SECURE_HSTS_PRELOAD", not DEBUG)
+BEHIND_TLS_PROXY = envbool("BEHIND_TLS_PROXY", False)
+if BEHIND_TLS_PROXY:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
-SESSION_COOKIE_AGE = envint("SESSION_COOKIE_AGE", 60 * 60 * 12)
+
+# Sessions end after SESSION_IDLE_MINUTES without a request and, whatever the
+# activity, SESSION_HOURS after signing in (ntip/middleware.py SessionLimitsMiddleware).
+SESSION_IDLE_SECONDS = 60 * envint("SESSION_IDLE_MINUTES", 30)
+SESSION_ABSOLUTE_SECONDS = 60 * 60 * envint("SESSION_HOURS", 12)
+# The stored session (and its cookie) lives as long as the idle limit; it is
+# saved again at most once a minute while in use, which moves that on.
+SESSION_COOKIE_AGE = SESSION_IDLE_SECONDS
+
+# Pages may load scripts, styles, images and fonts from NTIP itself only: no
+# inline script or style, so markup injected into a page cannot run. data: is for
+# Bootstrap's form icons (in its CSS) and the empty favicon.
+# plotly.min.js adds two <style> elements as it loads: an empty one whose sheet it
+# fills through the CSSOM (which CSP does not govern), and the map library's
+# stylesheet. Their hashes allow exactly those two contents; a plotly upgrade that
+# changes them fails tests/test_headers.py.
+PLOTLY_STYLE_HASHES = [
+    "'sha256-47DEQpj8HBSa+/TImW+5JCeuQeRkm5NMpJWZG3hSuFU='",  # the empty <style>
+    "'sha256-ji27qzEtxXZW+7dun6UwjHXJ18e6WAin1VvNtkzIE/o='",  # maplibre-gl's CSS
+]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF, *PLOTLY_STYLE_HASHES],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Nothing in NTIP uses these browser features; a page (or a script injected into
+# one) may not ask for them.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+    )
+}
+
+# Brute force (django-axes): LOGIN_FAILURE_LIMIT wrong passwords for one account
+# from one address lock that account out there for LOGIN_COOLOFF_MINUTES, on the
+# login page, the admin's and the API token endpoint. Account and address
+# together: a wrong-typing colleague behind the same office address does not lock
+# the whole ministry out, and nobody can lock the administrator out from afar.
+AXES_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=envint("LOGIN_COOLOFF_MINUTES", 30))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_CALLABLE = "plans.auth_lockout.lockout_response"
+# Behind the TLS proxy every request comes from the proxy's address; the client's
+# is the last one the proxy added to X-Forwarded-For.
+AXES_CLIENT_IP_CALLABLE = "plans.auth_lockout.client_ip"
+# Sign-ins, failures and lockouts are in NTIP's own audit trail (plans/audit/);
+# axes's admin pages would not follow the administrator's role.
+AXES_DISABLE_ACCESS_LOG = True
+AXES_ENABLE_ADMIN = False
+# The log line of a failure or lockout names the account and the address, as the
+# audit trail does (axes would mask both); no start-up banner, which would break
+# the deploy check's clean output.
+AXES_SENSITIVE_PARAMETERS = []
+AXES_VERBOSE = False
+
+# API tokens expire this many days after they were issued (plans/tokens.py).
+API_TOKEN_DAYS = envint("API_TOKEN_DAYS", 90)
+# Requests to the token endpoint per client address (DRF's rate: N/second,
+# minute, hour or day), besides the lockout above.
+API_TOKEN_THROTTLE = envstr("API_TOKEN_THROTTLE", "10/minute") or None
 
 EMAIL_BACKEND = envstr("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = envstr("EMAIL_HOST", "localhost")
@@ -202,12 +326,24 @@ REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so that a request without credentials gets 401 with a
         # WWW-Authenticate header rather than a bare 403.
-        "rest_framework.authentication.TokenAuthentication",
+        # DRF's token, with an expiry (plans/tokens.py).
+        "plans.tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
+    # JSON with a depth limit and no NUL (ntip/parsers.py); forms for the token endpoint.
+    "DEFAULT_PARSER_CLASSES": [
+        "ntip.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
+    # Behind the TLS proxy, the client's address for throttling is the proxy's last
+    # X-Forwarded-For entry (as for the lockout above).
+    "NUM_PROXIES": 1 if BEHIND_TLS_PROXY else None,
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 100,
+    # API refusals (403) go to the audit trail like the pages' (plans/audit/views.py).
+    "EXCEPTION_HANDLER": "plans.audit.views.api_exception_handler",
 }
 
 LOGGING = {

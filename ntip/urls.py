@@ -26,5 +26,11 @@ urlpatterns = [
     # The public summary of a plan marked public: no login.
     path("public/", include("reports.dashboards.public_urls")),
     path("api/v1/", include("ntip.api_urls")),
+    # The secretariat's audit trail (plans/audit/, docs/audit.md).
+    path("audit/", include("plans.audit.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# Every refusal (PermissionDenied) is recorded in the audit trail, then
+# rendered with templates/403.html as Django would.
+handler403 = "plans.audit.views.access_denied"

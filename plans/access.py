@@ -35,6 +35,12 @@ def user_can_review(user) -> bool:
     return user_is_secretariat(user)
 
 
+def user_can_read_audit(user) -> bool:
+    """May read the audit trail (/audit/): who signed in, who was refused,
+    who changed, approved, published or exported what."""
+    return user_is_secretariat(user)
+
+
 def user_can_revise_targets(user) -> bool:
     """May revise a plan's targets after a review (the mid-term review)."""
     return user_is_admin(user)

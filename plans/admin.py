@@ -1,10 +1,17 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.http import HttpResponseRedirect
+from django.urls import reverse
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from rest_framework.authtoken.admin import TokenAdmin as DrfTokenAdmin
+from rest_framework.authtoken.models import TokenProxy
 
 from plans.admin_site import RecordAdmin, SecretariatAdmin, SecretariatInline
 from plans.models import AuditEvent, Organisation, Plan, ReportingPeriod, User
 from plans.services import plan_sync_periods
+from plans.tokens import REVOKED_BY_ADMIN, key_prefix, token_expires_at, token_revoke
 
 
 @admin.register(Organisation)
@@ -54,7 +61,7 @@ class PlanAdmin(SecretariatAdmin):
     fieldsets = [
         (None, {"fields": ["code", "name", "name_km", "start_year", "end_year", "is_public"]}),
         (_("Scoring thresholds"), {"fields": ["on_track", "at_risk"]}),
-        (_("Reporting"), {"fields": ["deadline_days", "reminder_days"]}),
+        (_("Reporting"), {"fields": ["deadline_days", "reminder_days", "approval_by_another"]}),
     ]
     inlines = [PeriodInline]
 
@@ -81,3 +88,97 @@ class AuditEventAdmin(RecordAdmin):
     list_filter = ["action", "plan"]
     search_fields = ["object_repr", "actor__username", "action"]
     date_hierarchy = "at"
+
+
+# DRF registers its own token page, on Django's per-model permissions, which no
+# NTIP role has (it answered 403): this one follows the administrator's role.
+admin.site.unregister(TokenProxy)
+
+
+@admin.register(TokenProxy)
+class ApiTokenAdmin(SecretariatAdmin, DrfTokenAdmin):
+    """The API tokens: who has one, since when and until when. The
+    administrator revokes one with Delete (recorded as token.revoke); nobody
+    creates or edits one here. The key is never shown: DRF's page names a token
+    by its key (its __str__), which would let whoever reads the page act as its
+    owner, so every title below names it by a prefix and its user instead."""
+
+    list_display = ["key_start", "user", "user_role", "created", "expires"]
+    list_select_related = ["user"]
+    fields = ["key_start", "user", "created", "expires"]
+    readonly_fields = fields
+
+    @admin.display(description=_("key"))
+    def key_start(self, token):
+        return key_prefix(token)
+
+    @admin.display(description=_("role"))
+    def user_role(self, token):
+        return token.user.get_role_display()
+
+    @admin.display(description=_("expires"))
+    def expires(self, token):
+        return token_expires_at(token)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def label(self, request, object_id) -> "TokenLabel | None":
+        token = self.get_object(request, unquote(object_id)) if object_id else None
+        return TokenLabel(token) if token is not None else None
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        label = self.label(request, object_id)
+        if label is not None:
+            extra_context = {**(extra_context or {}), "subtitle": str(label), "original": label}
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def history_view(self, request, object_id, extra_context=None):
+        label = self.label(request, object_id)
+        if label is not None:
+            extra_context = {
+                **(extra_context or {}),
+                "title": gettext("Change history: %s") % label,
+                "object": label,
+            }
+        return super().history_view(request, object_id, extra_context)
+
+    def get_deleted_objects(self, objs, request):
+        labels = [gettext("API token %(key)s") % {"key": key_prefix(token)} for token in objs]
+        return labels, {}, set(), []
+
+    def delete_view(self, request, object_id, extra_context=None):
+        label = self.label(request, object_id)
+        if label is not None:
+            extra_context = {**(extra_context or {}), "object": label}
+        return super().delete_view(request, object_id, extra_context)
+
+    def log_deletions(self, request, queryset):
+        # Django's admin log would keep str(token), the key; the audit trail
+        # records the revocation (token_revoke).
+        pass
+
+    def delete_model(self, request, obj):
+        token_revoke(actor=request.user, token=obj, reason=REVOKED_BY_ADMIN)
+
+    def delete_queryset(self, request, queryset):
+        for token in queryset.select_related("user"):
+            token_revoke(actor=request.user, token=token, reason=REVOKED_BY_ADMIN)
+
+    def response_delete(self, request, obj_display, obj_id):
+        messages.success(request, gettext("The token was revoked: it no longer opens the API."))
+        return HttpResponseRedirect(reverse("admin:authtoken_tokenproxy_changelist"))
+
+
+class TokenLabel:
+    """A token as the delete page shows it: its prefix and user, and its pk for the links."""
+
+    def __init__(self, token):
+        self.pk = token.pk
+        self.text = gettext("%(key)s, of %(user)s") % {"key": key_prefix(token), "user": token.user}
+
+    def __str__(self):
+        return self.text

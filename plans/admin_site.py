@@ -1,6 +1,7 @@
 """The admin pages are the secretariat administrator's workbench."""
 
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
 
 from plans.access import user_is_admin
 from plans.models import Plan
@@ -30,6 +31,15 @@ class SecretariatAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return user_is_admin(request.user)
+
+    def get_changelist_instance(self, request):
+        # An absurd date filter (?at__year=99999999999999999999) overflows the
+        # date Django builds from it. The admin's answer to a bad filter is the
+        # list without it (a redirect to ?e=1), not a 500.
+        try:
+            return super().get_changelist_instance(request)
+        except OverflowError as error:
+            raise IncorrectLookupParameters(error) from error
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)

@@ -15,7 +15,7 @@ from rest_framework.generics import ListAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from plans.access import periods_for_user, plan_get_for_user_or_404, user_can_publish
+from plans.access import periods_for_user, plan_get_for_user_or_404, user_can_publish, user_is_secretariat
 from plans.models import ReportingPeriod, is_period_code
 from plans.publication import PublicationConflict, period_publish, period_withdraw
 
@@ -34,7 +34,11 @@ class PeriodSerializer(serializers.ModelSerializer):
         fields = ["code", "start", "end", "deadline", "published", "published_at", "published_by"]
 
     def get_published_by(self, period) -> str | None:
-        return period.published_by.username if period.published_by else None
+        # Who published is the secretariat's to know; partners see when.
+        request = self.context.get("request")
+        if request is None or not user_is_secretariat(request.user) or period.published_by is None:
+            return None
+        return period.published_by.username
 
 
 class PlanPeriodsView(ListAPIView):
@@ -76,4 +80,4 @@ class PeriodStepView(APIView):
             raise PublicationRace(str(conflict)) from conflict
         except DjangoValidationError as error:
             raise BadRequest(error.message_dict) from error
-        return Response(PeriodSerializer(found).data)
+        return Response(PeriodSerializer(found, context={"request": request}).data)

@@ -9,8 +9,17 @@ class PlansConfig(AppConfig):
     verbose_name = _("Plans and organisations")
 
     def ready(self):
-        # Registers the deploy checks (ntip.E001) with Django's check framework.
-        import plans.checks  # noqa: F401
+        # Imported for what they register: the deploy checks (ntip.E001) with
+        # Django's check framework; signal receivers for a session's start at
+        # sign-in (the idle and absolute limits) and for tokens revoked by a new
+        # password or a deactivation.
+        import plans.auth_sessions
+        import plans.checks
+        import plans.tokens  # noqa: F401
+        from plans.audit.recording import signals_connect
+
+        # Signing in and out, failed sign-ins and lockouts go into the audit trail.
+        signals_connect()
 
 
 class NtipAdminConfig(admin_apps.AdminConfig):

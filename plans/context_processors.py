@@ -4,7 +4,7 @@ Templates ask ``can.review`` rather than testing roles themselves, so the rule
 stays in plans/access.py.
 """
 
-from plans.access import user_can_review, user_fills_in_reports, user_is_admin
+from plans.access import user_can_read_audit, user_can_review, user_fills_in_reports, user_is_admin
 
 
 class UserCan:
@@ -20,6 +20,10 @@ class UserCan:
     @property
     def review(self) -> bool:
         return user_can_review(self.user)
+
+    @property
+    def read_audit(self) -> bool:
+        return user_can_read_audit(self.user)
 
     @property
     def administer(self) -> bool:

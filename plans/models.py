@@ -150,6 +150,14 @@ class Plan(BilingualName):
             "Focal points whose report is not submitted get an e-mail this many days before the deadline."
         ),
     )
+    approval_by_another = models.BooleanField(
+        _("approved by someone other than the submitter"),
+        default=True,
+        help_text=_(
+            "A report is approved by a member of the secretariat other than the person who "
+            "submitted it, so nobody fills in, submits and approves the same figures alone."
+        ),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -288,6 +296,12 @@ class AuditEvent(models.Model):
         ordering = ["-at", "-id"]
         verbose_name = _("audit event")
         verbose_name_plural = _("audit events")
+        indexes = [
+            # The audit page (plans/audit/selectors.py) lists one action, or
+            # one person's events, newest first.
+            models.Index(fields=["action", "at"], name="auditevent_action_at_idx"),
+            models.Index(fields=["actor", "at"], name="auditevent_actor_at_idx"),
+        ]
 
     def __str__(self):
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action} {self.object_repr}"

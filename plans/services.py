@@ -125,9 +125,11 @@ def user_save(
         user.email = email
     # Only the secretariat administrator uses the Django admin pages.
     user.is_staff = role == Role.SECRETARIAT_ADMIN
-    if password:
+    if password and not user.check_password(password):
+        # Only a new password is a change: setting the same one again keeps the
+        # user's API token (plans/tokens.py revokes it on a change).
         user.set_password(password)
-    elif created:
+    elif created and not password:
         user.set_unusable_password()
     user.full_clean(exclude=["password"])
     user.save()

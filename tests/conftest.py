@@ -1,4 +1,5 @@
 import pytest
+from django.test import Client, RequestFactory, override_settings
 
 from plans.models import Role
 from tests.factories import OrganisationFactory, UserFactory
@@ -54,3 +55,28 @@ def empty_cache():
     from django.core.cache import cache
 
     cache.clear()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def plain_http():
+    """Whenever DEBUG is off, as in tests, production settings redirect HTTP to
+    HTTPS (ntip/settings.py); the test client and live_server speak plain HTTP.
+    For the whole session, before live_server builds its middleware (which reads
+    the setting once). The other HTTPS settings (secure cookies, HSTS) stay on."""
+    with override_settings(SECURE_SSL_REDIRECT=False):
+        yield
+
+
+@pytest.fixture(autouse=True)
+def sign_in_with_a_request(monkeypatch):
+    """django-axes counts each sign-in against the address it comes from, so it
+    needs the request; the test client's login() passes none to authenticate().
+    Give it one, as the login page would (django-axes's documentation does the
+    same). Failures are counted in the database, which each test rolls back."""
+    original = Client.login
+
+    def login(self, **credentials):
+        credentials.setdefault("request", RequestFactory().post("/accounts/login/"))
+        return original(self, **credentials)
+
+    monkeypatch.setattr(Client, "login", login)

@@ -171,6 +171,69 @@ def test_env_example_with_a_real_secret_passes_the_deploy_check(tmp_path):
     assert result.stderr == ""
 
 
+def test_the_deploy_check_passes_with_only_debug_off_a_secret_and_the_hosts():
+    # Secure by default: nothing about HTTPS, cookies or HSTS needs setting (issue 14).
+    environ = clean_environ(
+        DEBUG="0", SECRET_KEY=secrets.token_urlsafe(50), ALLOWED_HOSTS="ntip.example.gov.kh"
+    )
+
+    result = manage("check", "--deploy", "--fail-level", "WARNING", environ=environ)
+
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "System check identified no issues (0 silenced)."
+    assert result.stderr == ""
+
+
+HTTPS = (
+    "[settings.SECURE_SSL_REDIRECT, settings.SESSION_COOKIE_SECURE, settings.CSRF_COOKIE_SECURE,"
+    " settings.SECURE_HSTS_SECONDS, settings.SECURE_HSTS_INCLUDE_SUBDOMAINS, settings.SECURE_HSTS_PRELOAD]"
+)
+
+
+def test_https_cookies_and_hsts_are_on_whenever_debug_is_off():
+    assert settings_under(HTTPS) == [True, True, True, 365 * 24 * 60 * 60, True, True]
+
+
+def test_a_local_run_with_debug_serves_plain_http():
+    assert settings_under(HTTPS, DEBUG="1") == [False, False, False, 0, False, False]
+
+
+@pytest.mark.parametrize(
+    ("variable", "index"),
+    [
+        ("SECURE_SSL_REDIRECT", 0),
+        ("SESSION_COOKIE_SECURE", 1),
+        ("CSRF_COOKIE_SECURE", 2),
+        ("SECURE_HSTS_INCLUDE_SUBDOMAINS", 4),
+        ("SECURE_HSTS_PRELOAD", 5),
+    ],
+)
+def test_each_https_setting_can_be_turned_off_on_its_own(variable, index):
+    values = settings_under(HTTPS, **{variable: "0"})
+
+    assert values[index] is False
+    assert all(value for position, value in enumerate(values) if position != index)
+
+
+def test_hsts_can_be_shortened_for_a_new_domain():
+    assert settings_under(HTTPS, SECURE_HSTS_SECONDS="3600")[3] == 3600
+
+
+def test_lockout_tokens_and_sessions_follow_the_environment():
+    values = settings_under(
+        "[settings.AXES_FAILURE_LIMIT, settings.AXES_COOLOFF_TIME.total_seconds(), settings.API_TOKEN_DAYS,"
+        " settings.SESSION_IDLE_SECONDS, settings.SESSION_ABSOLUTE_SECONDS, settings.REQUEST_MAX_BYTES]",
+        LOGIN_FAILURE_LIMIT="3",
+        LOGIN_COOLOFF_MINUTES="60",
+        API_TOKEN_DAYS="30",
+        SESSION_IDLE_MINUTES="15",
+        SESSION_HOURS="8",
+        REQUEST_MAX_BYTES="1048576",
+    )
+
+    assert values == [3, 3600, 30, 15 * 60, 8 * 60 * 60, 1048576]
+
+
 def test_env_example_copied_without_a_secret_refuses_to_start(tmp_path):
     environ = production_environ(tmp_path, SECRET_KEY=env_example()["SECRET_KEY"])
 

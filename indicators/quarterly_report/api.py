@@ -31,7 +31,7 @@ from rest_framework.generics import GenericAPIView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from indicators.access import report_get_for_user_or_404, reports_for_user
+from indicators.access import report_get_for_user_or_404, reports_for_user, user_sees_report_workings
 from indicators.models import (
     ActivityStatus,
     ActivityUpdate,
@@ -113,6 +113,22 @@ class ReportEventSerializer(serializers.ModelSerializer):
         fields = ["at", "actor", "from_state", "to_state", "comment"]
 
 
+# What a reader who may not see how a report was made gets instead
+# (indicators.access.user_sees_report_workings): the steps and their times, no names.
+WORKINGS = ("submitted_by", "approved_by", "review_comment")
+
+
+def without_workings(data: dict) -> dict:
+    for name in WORKINGS:
+        if name in data:
+            data[name] = "" if name == "review_comment" else None
+    if "events" in data:
+        data["events"] = [{**event, "actor": None, "comment": ""} for event in data["events"]]
+    if "line_comments" in data:
+        data["line_comments"] = {"indicator_values": {}, "activity_updates": {}}
+    return data
+
+
 class ReportSerializer(serializers.ModelSerializer):
     organisation = serializers.CharField(source="organisation.code")
     period = serializers.CharField(source="period.code")
@@ -141,6 +157,15 @@ class ReportSerializer(serializers.ModelSerializer):
             "review_comment",
             "updated_at",
         ]
+
+    def to_representation(self, report: QuarterlyReport) -> dict:
+        """The report as the reader may see it: how it was made (names, the
+        secretariat's comments) only for those who may (without_workings)."""
+        data = super().to_representation(report)
+        request = self.context.get("request")
+        if request is None or not user_sees_report_workings(request.user, report.organisation_id):
+            data = without_workings(data)
+        return data
 
 
 class ReportDetailSerializer(ReportSerializer):
@@ -203,7 +228,7 @@ def report_for_request(request, pk: int) -> QuarterlyReport:
 def report_response(request, report: QuarterlyReport, status_code=status.HTTP_200_OK) -> Response:
     """The report as it now stands, read afresh with its lines."""
     report = reports_detailed(request.user).get(pk=report.pk)
-    return Response(ReportDetailSerializer(report).data, status=status_code)
+    return Response(ReportDetailSerializer(report, context={"request": request}).data, status=status_code)
 
 
 # --- Input -----------------------------------------------------------------------
@@ -491,7 +516,7 @@ class ReportDetailView(APIView):
 
     def get(self, request, pk: int):
         report = report_get_for_user_or_404(request.user, pk, reports_detailed(request.user))
-        return Response(ReportDetailSerializer(report).data)
+        return Response(ReportDetailSerializer(report, context={"request": request}).data)
 
     def patch(self, request, pk: int):
         report = report_for_request(request, pk)

@@ -17,7 +17,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from indicators.access import evidence_get_for_user_or_404, reports_for_user
+from indicators.access import evidence_get_for_user_or_404, reports_for_user, user_sees_report_workings
 from indicators.models import QuarterlyReport, ReportState
 from indicators.quarterly_report.evidence import evidence_attach, evidence_remove
 from indicators.quarterly_report.expected import report_expected_activities, report_expected_indicators
@@ -311,6 +311,7 @@ def render_form(
             "saved_not_submitted": saved_not_submitted,
             "events": report_events(report),
             "editable": True,
+            "sees_workings": user_sees_report_workings(request.user, report.organisation_id),
             "has_lines": bool(indicators or activities),
         },
         status=status,
@@ -336,6 +337,7 @@ def render_read_only(request, report: QuarterlyReport):
             "line_comments": list(contents.line_comments.values()),
             "events": report_events(report),
             "editable": False,
+            "sees_workings": user_sees_report_workings(request.user, report.organisation_id),
             "can_edit": user_can_edit_report(request.user, report.organisation),
             "has_lines": bool(indicators or activities),
         },

@@ -17,6 +17,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from indicators.access import approval_refusal
 from indicators.models import LineComment, QuarterlyReport, ReportEvent, ReportState
 from indicators.quarterly_report.expected import report_expected_activities, report_expected_indicators
 from indicators.quarterly_report.services import (
@@ -64,6 +65,10 @@ def report_submit(*, actor, report: QuarterlyReport) -> QuarterlyReport:
 @transaction.atomic
 def report_approve(*, actor, report: QuarterlyReport, comment: str = "") -> QuarterlyReport:
     require_reviewer(actor)
+    report.refresh_from_db(fields=["submitted_by"])
+    refusal = approval_refusal(actor, report)
+    if refusal:
+        raise PermissionDenied(refusal)
     report = transition(
         actor=actor,
         report=report,
@@ -175,7 +180,7 @@ def reports_approve(*, actor, reports) -> tuple[list[QuarterlyReport], list[tupl
     for report in reports:
         try:
             approved.append(report_approve(actor=actor, report=report))
-        except TransitionNotAllowed as refusal:
+        except (TransitionNotAllowed, PermissionDenied) as refusal:
             skipped.append((report, str(refusal)))
     return approved, skipped
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 from django.views.decorators.http import require_GET, require_http_methods
 
-from indicators.access import report_get_for_user_or_404, reports_for_user
+from indicators.access import approval_refusal, report_get_for_user_or_404, reports_for_user
 from indicators.models import QuarterlyReport, ReportState
 from indicators.quarterly_report.services import TransitionNotAllowed
 from indicators.quarterly_report.workflow import report_approve, report_reopen, report_return, reports_approve
@@ -183,12 +183,12 @@ def review_report(request, pk: int):
         status = review_step(request, report, name, form)
         if status is None:
             return redirect(back)
-        if status != 409:
+        if status not in (403, 409):
             # Shown again with what was typed; after a 409 the report has moved
             # on, and the page offers the steps its new state allows.
             bound[name] = form
     review = report_review(report)
-    forms = step_forms(report, review_line_codes(review)) | bound
+    forms = step_forms(report, review_line_codes(review), user=request.user) | bound
     return render_review(request, report, review, forms, back, status=status)
 
 
@@ -230,12 +230,13 @@ def step_form(name: str, report: QuarterlyReport, lines, data=None) -> ReviewCom
     return ReviewCommentForm(data, prefix=name)
 
 
-def step_forms(report: QuarterlyReport, lines) -> dict[str, ReviewCommentForm]:
-    """An empty comment form for each step the report's state allows."""
+def step_forms(report: QuarterlyReport, lines, *, user) -> dict[str, ReviewCommentForm]:
+    """An empty comment form for each step the report's state allows (and,
+    for approving, that this reviewer may take: approval_refusal)."""
     return {
         name: step_form(name, report, lines)
         for name, action in ACTIONS.items()
-        if report.state in action["states"]
+        if report.state in action["states"] and not (name == "approve" and approval_refusal(user, report))
     }
 
 
@@ -246,6 +247,9 @@ def review_step(request, report: QuarterlyReport, name: str, form: ReviewComment
         return 400
     try:
         ACTIONS[name]["service"](request.user, report, form)
+    except PermissionDenied as refusal:
+        messages.error(request, str(refusal))
+        return 403
     except TransitionNotAllowed as refusal:
         # Someone else acted first (or another tab did): say so, show the report as it now is.
         report.refresh_from_db()
@@ -281,6 +285,10 @@ def render_review(request, report: QuarterlyReport, review, forms: dict, back: s
             "forms": forms,
             "back": back,
             "return_form_id": RETURN_FORM_ID,
+            # Why there is no Approve button, when that is why.
+            "approval_refusal": approval_refusal(request.user, report)
+            if report.state == ReportState.SUBMITTED
+            else "",
         },
         status=status,
     )

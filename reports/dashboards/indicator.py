@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 
 from django.db.models import Prefetch, Q
 
-from indicators.access import user_sees_review_comments
+from indicators.access import user_sees_report_workings
 from indicators.models import (
     Category,
     DisaggregatedValue,
@@ -239,6 +239,11 @@ def indicator_dashboard(
     ).values_list("indicator_value_id", "cell", "value"):
         cells[value_id].append((cell, float(number)))
 
+    def person(user_or_none, organisation_id: int) -> str:
+        # Who took a step is for the secretariat and the organisation itself
+        # (indicators.access.user_sees_report_workings); others see when only.
+        return _person(user_or_none) if user_sees_report_workings(user, organisation_id) else ""
+
     rows = [
         ValueRow(
             period=v.report.period.code,
@@ -249,16 +254,16 @@ def indicator_dashboard(
             gap_reason=v.gap_reason,
             corrective_action=v.corrective_action,
             submitted_at=v.report.first_submitted_at,
-            submitted_by=_person(v.report.submitted_by),
+            submitted_by=person(v.report.submitted_by, v.report.organisation_id),
             approved_at=v.report.approved_at,
-            approved_by=_person(v.report.approved_by),
+            approved_by=person(v.report.approved_by, v.report.organisation_id),
             history=[
                 ReportStep(
                     at=e.at,
-                    actor=_person(e.actor),
+                    actor=person(e.actor, v.report.organisation_id),
                     from_state=e.from_state,
                     to_state=e.to_state,
-                    comment=e.comment if user_sees_review_comments(user, v.report.organisation_id) else "",
+                    comment=e.comment if user_sees_report_workings(user, v.report.organisation_id) else "",
                 )
                 for e in events[v.report_id]
             ],

@@ -26,6 +26,9 @@
       var spec = document.getElementById(node.dataset.chart);
       if (!spec) { return; }
       var figure = JSON.parse(spec.textContent);
+      // The room the chart will take, kept before it is drawn; set here, not in
+      // a style="…" attribute, which the Content-Security-Policy does not apply.
+      if (node.dataset.minHeight) { node.style.minHeight = node.dataset.minHeight + "px"; }
       Plotly.newPlot(node, figure.data, figure.layout, config()).then(function () {
         node.dataset.drawn = "true";
       });

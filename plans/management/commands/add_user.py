@@ -7,10 +7,10 @@ import os
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
-from rest_framework.authtoken.models import Token
 
 from plans.models import Organisation, Role, User
 from plans.services import user_save
+from plans.tokens import token_expires_at, token_issue
 
 PASSWORD_VARIABLE = "NTIP_PASSWORD"  # noqa: S105 (the variable's name, not a password)
 
@@ -50,8 +50,9 @@ class Command(BaseCommand):
         if not user.has_usable_password():
             self.stdout.write(f"{username} has no password and cannot sign in to the web pages.")
         if token:
-            api_token, _ = Token.objects.get_or_create(user=user)
-            self.stdout.write(f"API token: {api_token.key}")
+            # The user's token while it lasts, else a new one (recorded as token.create).
+            api_token = token_issue(user=user)
+            self.stdout.write(f"API token: {api_token.key} (expires {token_expires_at(api_token):%Y-%m-%d})")
 
     def checked_role(self, role: str) -> str:
         if role not in Role.values:

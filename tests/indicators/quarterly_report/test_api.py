@@ -596,8 +596,9 @@ STEPS = {
     ("who", "own"),
     [
         ("focal_point", {"submit": 200, "approve": 403, "return": 403, "reopen": 403}),
-        # The administrator may submit on the ministry's behalf.
-        ("admin_user", {"submit": 200, "approve": 200, "return": 200, "reopen": 200}),
+        # The administrator may submit on the ministry's behalf; having submitted
+        # it, they may not approve it too (Plan.approval_by_another).
+        ("admin_user", {"submit": 200, "approve": 403, "return": 200, "reopen": 200}),
         ("reviewer", {"submit": 403, "approve": 200, "return": 200, "reopen": 200}),
         ("other_focal_point", {"submit": 404, "approve": 404, "return": 404, "reopen": 404}),
         # A partner sees approved reports of published quarters only: this one's
