@@ -106,7 +106,7 @@ def test_static_files_keep_their_caching(client):
 def test_the_language_switch_submits_without_an_inline_handler(client, plan):
     body = client.get("/accounts/login/").content.decode()
 
-    assert 'id="language" name="language" class="form-select form-select-sm" data-autosubmit' in body
+    assert 'id="language" name="language"' in body and "data-autosubmit" in body
     assert '<script src="/static/ntip/autosubmit.js"></script>' in body
     assert "onchange=" not in body
 
