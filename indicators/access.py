@@ -67,18 +67,9 @@ def evidence_get_for_user_or_404(user, pk: int) -> Evidence:
         raise Http404 from None
 
 
-def user_sees_review_comments(user, organisation_id: int) -> bool:
-    """The secretariat's comments on an organisation's report (returned for…,
-    reopened because…) are for the secretariat and that organisation: a
-    comment may quote figures that were never approved."""
-    return user_is_secretariat(user) or bool(
-        user.is_authenticated and user.organisation_id and user.organisation_id == organisation_id
-    )
-
-
 def review_comments_audience(user) -> str:
-    """Which review comments a user sees, as a key for pages kept in the cache:
-    every one (the secretariat) or one organisation's own."""
+    """Whose reports' workings a user sees (user_sees_report_workings), as a key
+    for pages kept in the cache: everyone's (the secretariat) or one organisation's."""
     if user_is_secretariat(user):
         return "secretariat"
     return f"organisation-{user.organisation_id if user.is_authenticated else None}"
@@ -91,7 +82,9 @@ def user_sees_report_workings(user, organisation_id: int) -> bool:
     approved figures and when each step happened, never who took it: a
     comment may quote figures that were never approved, and a file name or a
     person's name can point to a survivor."""
-    return user_sees_review_comments(user, organisation_id)
+    return user_is_secretariat(user) or bool(
+        user.is_authenticated and user.organisation_id and user.organisation_id == organisation_id
+    )
 
 
 def approval_refusal(user, report: QuarterlyReport) -> str:

@@ -122,7 +122,7 @@ def periods_for_user(user, plan: Plan, *, today: datetime.date | None = None) ->
     and the public only published ones. The one rule of every door: dashboards,
     the public page, the API and exports."""
     today = today or timezone.localdate()
-    periods = plan.periods.filter(start__lte=today).select_related("published_by").order_by("index")
+    periods = plan.periods.begun(today).select_related("published_by").order_by("index")
     if not user_sees_open_periods(user):
         periods = periods.filter(published_at__isnull=False)
     return periods

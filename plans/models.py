@@ -218,6 +218,13 @@ def is_period_code(text: str) -> bool:
     return bool(PERIOD_CODE.fullmatch(text or ""))
 
 
+class ReportingPeriodQuerySet(models.QuerySet):
+    def begun(self, today: datetime.date) -> "ReportingPeriodQuerySet":
+        """The quarters that have begun by ``today`` (ReportingPeriod.has_begun):
+        the only ones anything can be reported for, or shown."""
+        return self.filter(start__lte=today)
+
+
 class ReportingPeriod(models.Model):
     """One quarter of a plan, e.g. ``2025-Q2``. Created for the whole plan."""
 
@@ -245,6 +252,8 @@ class ReportingPeriod(models.Model):
     # Set when an approval, a reopening or a change of structure after
     # publication changes the period's scores (plans.services.scores_mark_stale).
     revised_at = models.DateTimeField(_("revised since publication"), null=True, blank=True)
+
+    objects = ReportingPeriodQuerySet.as_manager()
 
     class Meta:
         ordering = ["plan", "index"]

@@ -6,6 +6,18 @@ from tests.factories import OrganisationFactory, UserFactory
 
 PASSWORD = "correct horse battery"
 
+# The site's menu bar, found by its class: a page drawn in the site's layout has it.
+LAYOUT = 'ntip-navbar"'
+
+
+def token_client(client, user):
+    """``client`` sending ``user``'s API token with every request."""
+    from rest_framework.authtoken.models import Token
+
+    token, _ = Token.objects.get_or_create(user=user)
+    client.defaults["HTTP_AUTHORIZATION"] = f"Token {token.key}"
+    return client
+
 
 @pytest.fixture
 def ministry(db):

@@ -10,11 +10,11 @@ import pytest
 from django.db import connection
 from rest_framework.authtoken.models import Token
 
+from tests.conftest import LAYOUT
 from tests.factories import PlanFactory
 
 pytestmark = pytest.mark.django_db
 
-LAYOUT = 'ntip-navbar"'  # the site's menu bar, by its class
 CONTROL_CHARACTERS = ["%00", "%01", "%0A", "%1B", "%7F"]
 
 

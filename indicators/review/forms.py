@@ -68,7 +68,7 @@ class ReviewQueueFilterForm(forms.Form):
         # Periods and pillars of the chosen plan (one query each); of every plan when none is chosen.
         plan_code = data.get("plan")
         # No quarter after the current one: nothing can be reported for it.
-        periods = ReportingPeriod.objects.filter(start__lte=timezone.localdate())
+        periods = ReportingPeriod.objects.begun(timezone.localdate())
         if plan_code:
             periods = periods.filter(plan__code=plan_code)
         codes = periods.order_by("year", "quarter").values_list("code", flat=True).distinct()

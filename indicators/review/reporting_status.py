@@ -87,7 +87,7 @@ def reporting_status(
     one is expected, and each period's summary and publication. A fixed number
     of queries."""
     today = today or timezone.localdate()
-    begun = list(plan.periods.filter(start__lte=today).select_related("published_by").order_by("index"))
+    begun = list(plan.periods.begun(today).select_related("published_by").order_by("index"))
     periods = begun if every_quarter else begun[-QUARTERS_SHOWN:]
     expected = plan_expected_reporters(plan, periods)
     reports = {

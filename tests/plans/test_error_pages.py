@@ -6,11 +6,11 @@ import pytest
 from django.test import Client, RequestFactory
 from django.views.defaults import server_error
 
+from tests.conftest import LAYOUT
 from tests.factories import PlanFactory
 
 pytestmark = pytest.mark.django_db
 
-LAYOUT = 'ntip-navbar"'  # the site's menu bar, by its class
 STYLES = ('href="/static/bootstrap/css/bootstrap.min.css"', 'href="/static/ntip/ntip.css"')
 
 

@@ -7,11 +7,9 @@ import logging
 
 import pytest
 
-from tests.conftest import PASSWORD
+from tests.conftest import LAYOUT, PASSWORD
 
 pytestmark = pytest.mark.django_db
-
-LAYOUT = 'ntip-navbar"'  # the site's menu bar, by its class
 
 
 def fail(client, url, username, times):

@@ -6,11 +6,11 @@ import json
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from plans.models import AuditEvent
 from plans.publication import PublicationConflict, period_publish, period_withdraw
 from plans.services import scores_mark_stale
+from tests.conftest import token_client
 from tests.factories import ActivityFactory, IndicatorFactory, ObjectiveFactory, PlanFactory, approved_report
 
 pytestmark = pytest.mark.django_db
@@ -103,12 +103,6 @@ def test_an_approval_after_publication_marks_that_period_and_later_published_one
 
 
 # --- The API -----------------------------------------------------------------------------
-
-
-def token_client(client, user):
-    token, _ = Token.objects.get_or_create(user=user)
-    client.defaults["HTTP_AUTHORIZATION"] = f"Token {token.key}"
-    return client
 
 
 def post(client, url, body=None):

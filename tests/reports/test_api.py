@@ -4,7 +4,7 @@ import pytest
 from rest_framework.authtoken.models import Token
 
 from reports.scores.recompute import plan_scores_recompute
-from tests.conftest import PASSWORD
+from tests.conftest import PASSWORD, token_client
 from tests.factories import (
     IndicatorFactory,
     ObjectiveFactory,
@@ -28,12 +28,6 @@ def scored_plan(ministry, other_ministry):
     plan_scores_recompute(plan_id=plan.pk, everything=True)
     publish_through(plan, "2024-Q2")
     return plan
-
-
-def token_client(client, user):
-    token, _ = Token.objects.get_or_create(user=user)
-    client.defaults["HTTP_AUTHORIZATION"] = f"Token {token.key}"
-    return client
 
 
 def test_a_partner_gets_a_token_with_username_and_password(client, partner):

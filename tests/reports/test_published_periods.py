@@ -6,11 +6,11 @@ from decimal import Decimal
 
 import pytest
 from django.utils import timezone
-from rest_framework.authtoken.models import Token
 
 from indicators.models import IndicatorValue
 from plans.services import scores_mark_stale
 from reports.scores.recompute import plan_scores_recompute
+from tests.conftest import token_client
 from tests.factories import PlanFactory, approved_report, publish_through
 from tests.reports.dashboards.builders import build_plan
 
@@ -49,12 +49,6 @@ def plan(ministry, other_ministry):
 def sign_in(client, request, who):
     if who != "anonymous":
         client.force_login(request.getfixturevalue(who))
-    return client
-
-
-def token_client(client, user):
-    token, _ = Token.objects.get_or_create(user=user)
-    client.defaults["HTTP_AUTHORIZATION"] = f"Token {token.key}"
     return client
 
 
