@@ -96,6 +96,7 @@ class IndicatorAdmin(SecretariatAdmin):
         "aggregation",
         "direction",
         "frequency",
+        "counts_people",
         "lead__kind",
     ]
     search_fields = ["code", "name", "name_km", "lead__code"]
@@ -104,7 +105,10 @@ class IndicatorAdmin(SecretariatAdmin):
     list_select_related = ["objective", "lead"]
     fieldsets = [
         (None, {"fields": ["plan", "objective", "code", "name", "name_km", "position", "weight"]}),
-        (_("Measure"), {"fields": ["measure", "aggregation", "direction", "frequency", "unit"]}),
+        (
+            _("Measure"),
+            {"fields": ["measure", "aggregation", "direction", "frequency", "unit", "counts_people"]},
+        ),
         (_("Baseline"), {"fields": ["baseline", "baseline_year"]}),
         (_("Who reports"), {"fields": ["lead", "contributors", "disaggregation"]}),
     ]

@@ -110,6 +110,15 @@ class Indicator(PlanNode):
     disaggregation = models.ManyToManyField(
         Dimension, verbose_name=_("disaggregated by"), blank=True, related_name="indicators"
     )
+    # Counts of victims or survivors: small ones are never shown to a partner or
+    # the public (docs/privacy.md, "Protecting survivors").
+    counts_people = models.BooleanField(
+        _("counts victims or survivors"),
+        default=False,
+        help_text=_(
+            "Small counts are shown as “<5” to partners and the public, with complementary suppression."
+        ),
+    )
 
     class Meta:
         ordering = ["plan", "position", "code"]

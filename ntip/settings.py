@@ -44,6 +44,13 @@ INSTALLED_APPS = [
     # gunicorn worker sees the same count.
     "axes",
     "csp",
+    # The exchange layer: resources for the plan workbook and the exports, the
+    # admin's import and export buttons (indicators/imports/, reports/exports/).
+    "import_export",
+    "django_filters",
+    # OpenAPI 3 at /api/schema/, Swagger UI at /api/docs/ from the sidecar's files.
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
     "plans",
     "strategies",
     "indicators",
@@ -341,6 +348,8 @@ REST_FRAMEWORK = {
     "NUM_PROXIES": 1 if BEHIND_TLS_PROXY else None,
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "PAGE_SIZE": 100,
     # API refusals (403) go to the audit trail like the pages' (plans/audit/views.py).
     "EXCEPTION_HANDLER": "plans.audit.views.api_exception_handler",
@@ -367,4 +376,16 @@ CELERY_BEAT_SCHEDULE = {
         "task": "indicators.tasks.send_report_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
+}
+
+# /api/schema/ and /api/docs/ (drf-spectacular): Swagger UI's files come from
+# drf_spectacular_sidecar, served by WhiteNoise like every other asset.
+SPECTACULAR_SETTINGS = {
+    "TITLE": "NTIP API",
+    "DESCRIPTION": "The read API for partners and the quarterly report API for ministries (docs/api.md).",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }

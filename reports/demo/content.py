@@ -237,6 +237,7 @@ class IndicatorRow:
     female: float = 0.5  # share of women and girls, to split by sex
     pace: float = ON_PACE
     name_km: str = ""
+    counts_people: bool = False  # victims or survivors: small counts suppressed for partners
 
     @property
     def objective(self) -> str:
@@ -366,7 +367,8 @@ INDICATORS = [
     # Pillar 4: protection of survivors
     indicator("I4.1.1", "Victims identified",
               "NUMBER SUM INCREASE QUARTERLY", "people", 0, (520, 540, 560, 580, 600), "MOSVY",
-              contributors=("AHTJP", "NMP", "GDI", "MFAIC"), by=("sex", "age_group"), female=0.8,
+              contributors=("AHTJP", "NMP", "GDI", "MFAIC"), counts_people=True,
+              by=("sex", "age_group"), female=0.8,
               name_km="ជនរងគ្រោះដែលត្រូវបានកំណត់អត្តសញ្ញាណ"),  # (guess)
     indicator("I4.1.2", "Identified victims referred to services",
               "PERCENT LATEST INCREASE QUARTERLY", "%", 70, (75, 80, 85, 90, 95), "MOSVY"),
@@ -377,26 +379,26 @@ INDICATORS = [
               "NUMBER LATEST INCREASE ANNUAL", "shelters", 18, (20, 22, 24, 26, 28), "MOSVY"),
     indicator("I4.2.2", "Survivors receiving psychosocial counselling",
               "NUMBER SUM INCREASE QUARTERLY", "people", 0, (800, 850, 900, 950, 1000), "MOSVY",
-              contributors=("MOH", "MOWA"), by=("sex", "age_group"), female=0.8),
+              contributors=("MOH", "MOWA"), counts_people=True, by=("sex", "age_group"), female=0.8),
     indicator("I4.2.3", "Survivors waiting more than 30 days for a shelter place",
               "NUMBER LATEST DECREASE QUARTERLY", "people", 40, (32, 25, 18, 12, 8), "MOSVY",
-              by=("sex",), female=0.85, pace=FAR_BEHIND),
+              counts_people=True, by=("sex",), female=0.85, pace=FAR_BEHIND),
     indicator("I4.2.4", "National minimum standards for shelters revised and adopted",
               "MILESTONE LATEST INCREASE QUARTERLY", "", 0, (0, 0, 1, 1, 1), "MOSVY"),
     indicator("I4.3.1", "Survivors repatriated",
               "NUMBER SUM INCREASE QUARTERLY", "people", 0, (1000, 1000, 1100, 1100, 1200), "MFAIC",
-              contributors=("MOSVY", "GDI"), by=("sex",),
+              contributors=("MOSVY", "GDI"), counts_people=True, by=("sex",),
               name_km="ជនរងគ្រោះដែលត្រូវបានធ្វើមាតុភូមិនិវត្តន៍"),  # (guess)
     indicator("I4.3.2", "Survivors receiving compensation",
               "NUMBER SUM INCREASE ANNUAL", "people", 0, (30, 40, 50, 60, 70), "MOJ",
-              by=("sex",), female=0.8, pace=FAR_BEHIND),
+              counts_people=True, by=("sex",), female=0.8, pace=FAR_BEHIND),
     indicator("I4.3.3", "Reintegrated survivors followed up after 12 months",
               "PERCENT LATEST INCREASE QUARTERLY", "%", 50, (55, 60, 65, 70, 75), "MOSVY"),
     indicator("I4.3.4", "Survivors trafficked again within two years",
               "PERCENT LATEST DECREASE ANNUAL", "%", 8, (7, 6, 5, 4, 3), "MOSVY"),
     indicator("I4.3.5", "Survivors given vocational training",
               "NUMBER SUM INCREASE QUARTERLY", "people", 0, (300, 320, 340, 360, 380), "MOLVT",
-              contributors=("MOSVY", "MOWA"), by=("sex",), female=0.75, pace=BEHIND),
+              contributors=("MOSVY", "MOWA"), counts_people=True, by=("sex",), female=0.75, pace=BEHIND),
 ]
 
 

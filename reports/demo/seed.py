@@ -326,6 +326,7 @@ def _indicators_ensure(plan, tree: DemoTree, objectives: dict, scale: int, creat
                 direction=row.direction,
                 frequency=row.frequency,
                 unit=row.unit,
+                counts_people=row.counts_people,
                 baseline=Decimal(row.baseline),
                 baseline_year=FIRST_YEAR - 1,
                 lead=orgs[lead],
