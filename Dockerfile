@@ -43,4 +43,6 @@ USER 10001:10001
 EXPOSE 8000
 
 # docker-compose.yml runs the deploy check and the migrations before this.
-CMD ["gunicorn", "ntip.wsgi", "--bind", "0.0.0.0:8000", "--worker-tmp-dir", "/dev/shm", "--access-logfile", "-"]
+# gunicorn.conf.py (in /app, read by gunicorn itself) sets the address, the
+# workers and the JSON logs; no access log beside the request log lines.
+CMD ["gunicorn", "ntip.wsgi", "--config", "gunicorn.conf.py"]

@@ -87,6 +87,35 @@ def user_sees_report_workings(user, organisation_id: int) -> bool:
     )
 
 
+def report_step_by(
+    user,
+    *,
+    report_organisation_id: int,
+    username: str | None,
+    role: str | None,
+    organisation_code: str | None,
+    is_superuser: bool = False,
+) -> str:
+    """Who took a step of a report (submitted or approved it), as this user may
+    read it, in an export or any list of steps: the username for those who see
+    the report's workings (user_sees_report_workings: the secretariat, the
+    organisation's own people); for everyone else the organisation and role
+    instead of a person ("MOSVY focal point", "NCCT secretariat"), since a
+    person's name can point to a survivor (docs/roles.md). "" when nobody
+    took the step."""
+    if not username:
+        return ""
+    if user_sees_report_workings(user, report_organisation_id):
+        return username
+    if is_superuser or role in (Role.SECRETARIAT_ADMIN, Role.SECRETARIAT_REVIEWER):
+        label = _("%(organisation)s secretariat")
+    elif role == Role.FOCAL_POINT:
+        label = _("%(organisation)s focal point")
+    else:
+        label = _("%(organisation)s staff")
+    return (label % {"organisation": organisation_code or "NCCT"}).strip()
+
+
 def approval_refusal(user, report: QuarterlyReport) -> str:
     """Why this user may not approve this report although they review ("" when
     they may): where the plan asks for it (Plan.approval_by_another), the

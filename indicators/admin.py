@@ -4,9 +4,12 @@ from django.core.exceptions import ValidationError
 from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
+from indicators.imports.admin import WorkbookSheetAdmin
+from indicators.imports.resources import DimensionResource, IndicatorResource, TargetResource
 from indicators.models import (
     Category,
     Dimension,
+    ImportJob,
     Indicator,
     QuarterlyReport,
     ReportEvent,
@@ -26,7 +29,10 @@ class CategoryInline(SecretariatInline, admin.TabularInline):
 
 
 @admin.register(Dimension)
-class DimensionAdmin(SecretariatAdmin):
+class DimensionAdmin(WorkbookSheetAdmin, SecretariatAdmin):
+    # Import and export as the plan workbook's sheet (indicators/imports/admin.py,
+    # which also gives the plans' and strategies' pages theirs).
+    resource_classes = [DimensionResource]
     list_display = ["code", "name", "name_km"]
     search_fields = ["code", "name", "name_km"]
     inlines = [CategoryInline]
@@ -76,7 +82,10 @@ class IndicatorForm(forms.ModelForm):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(SecretariatAdmin):
+class IndicatorAdmin(WorkbookSheetAdmin, SecretariatAdmin):
+    # The indicators sheet, and the targets sheet (the targets of the indicators listed).
+    resource_classes = [IndicatorResource, TargetResource]
+    plan_scoped = True
     form = IndicatorForm
     list_display = [
         "code",
@@ -163,3 +172,30 @@ class TargetRevisionAdmin(RecordAdmin):
     search_fields = ["target__indicator__code", "review", "rationale"]
     list_select_related = ["target__indicator", "revised_by"]
     readonly_fields = ["target", "value", "review", "rationale", "revised_at", "revised_by"]
+
+
+@admin.register(ImportJob)
+class ImportJobAdmin(RecordAdmin):
+    """Values files uploaded on the pages (indicators/imports/): what each
+    check or import found, to look at; the pages start and confirm them."""
+
+    list_display = ["created_at", "created_by", "plan", "organisation", "kind", "original_name", "state"]
+    list_filter = ["state", "kind", "plan"]
+    search_fields = ["original_name", "created_by__username", "organisation__code"]
+    list_select_related = ["created_by", "plan", "organisation"]
+    readonly_fields = [
+        "created_by",
+        "plan",
+        "organisation",
+        "report",
+        "kind",
+        "file",
+        "original_name",
+        "rows",
+        "state",
+        "progress",
+        "result",
+        "created_at",
+        "started_at",
+        "finished_at",
+    ]

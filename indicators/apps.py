@@ -9,4 +9,5 @@ class IndicatorsConfig(AppConfig):
     def ready(self):
         # Register the Celery tasks in every process: autodiscovery looks for
         # <app>.tasks only, and ours live with their feature.
+        import indicators.imports.tasks
         import indicators.quarterly_report.tasks  # noqa: F401

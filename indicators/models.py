@@ -662,3 +662,85 @@ class ReminderSent(models.Model):
 
     def __str__(self):
         return f"{self.organisation_id} {self.period_id} {self.kind}"
+
+
+def import_file_path(instance: "ImportJob", filename: str) -> str:
+    # A random name, as for evidence: the original name is kept in the row.
+    suffix = Path(filename).suffix.lower()[:10]
+    return f"imports/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class ImportJob(models.Model):
+    """A values file uploaded on a page (indicators/imports/, docs/imports.md,
+    "From the pages"): checked first (the preview), imported once confirmed.
+    A large file is checked and imported in the background; its page shows
+    how far it got and then what it did, or every bad row."""
+
+    class Kind(models.TextChoices):
+        DRAFT = "DRAFT", _("figures into a draft report")
+        APPROVED = "APPROVED", _("historical figures, as approved")
+
+    class State(models.TextChoices):
+        CHECKING = "CHECKING", _("checking the file")
+        CHECKED = "CHECKED", _("checked: waiting for confirmation")
+        REFUSED = "REFUSED", _("refused: the file has problems")
+        IMPORTING = "IMPORTING", _("importing")
+        DONE = "DONE", _("imported")
+        FAILED = "FAILED", _("stopped on an error")
+
+    # The states in which a job still has work to do (a worker may be on it).
+    RUNNING = (State.CHECKING, State.IMPORTING)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("by")
+    )
+    plan = models.ForeignKey("plans.Plan", on_delete=models.CASCADE, related_name="+", verbose_name=_("plan"))
+    organisation = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+    # The report a focal point's upload goes into; none for historical figures.
+    report = models.ForeignKey(
+        QuarterlyReport,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="import_jobs",
+        verbose_name=_("report"),
+    )
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    file = models.FileField(_("file"), upload_to=import_file_path, max_length=300)
+    original_name = models.CharField(_("file name"), max_length=255)
+    rows = models.PositiveIntegerField(_("rows (about)"), default=0)
+    state = models.CharField(_("state"), max_length=9, choices=State.choices, default=State.CHECKING)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    # What the check or the import found: counts, changes, every bad row (ImportResult).
+    result = models.JSONField(_("result"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    started_at = models.DateTimeField(_("started"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("import job")
+        verbose_name_plural = _("import jobs")
+        constraints = [
+            # The second of two uploads into one report at once is refused.
+            models.UniqueConstraint(
+                fields=["report"],
+                condition=Q(state__in=["CHECKING", "IMPORTING"]),
+                name="import_job_one_running_per_report",
+            ),
+            models.CheckConstraint(condition=Q(progress__lte=100), name="import_job_progress_percent"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.original_name}"
+
+    @property
+    def is_running(self) -> bool:
+        return self.state in self.RUNNING

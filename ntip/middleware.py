@@ -1,17 +1,22 @@
 """The guards every request passes (issue 14), in the order ntip/settings.py
 lists them: no-store on what views answer, a body too large refused before it
 is read, a session ended when idle or old, and a control character in the
-address answered before it reaches a view and the database."""
+address answered before it reaches a view and the database. Then the handler
+of errors (server_error): the database not answering is a 503, not a 500."""
 
+import sys
 import unicodedata
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
-from django.http import Http404, JsonResponse
+from django.db import InterfaceError, OperationalError
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.template import loader
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
+from django.views import defaults
 
 from plans.auth_sessions import session_limit_reached
 
@@ -143,3 +148,39 @@ def query_items(request):
     for name, values in request.GET.lists():
         for value in values:
             yield name, value
+
+
+# --- The database is down --------------------------------------------------------
+
+# What a request meets while PostgreSQL restarts or is out of reach: the
+# connection refused or cut ("terminating connection due to administrator
+# command"), or a connection Django still holds that is already closed.
+DATABASE_UNAVAILABLE = (OperationalError, InterfaceError)
+# A browser or client may try again after this many seconds.
+RETRY_AFTER_SECONDS = 10
+
+
+def server_error(request, template_name: str = "500.html"):
+    """handler500 (ntip/urls.py). Django calls it for an exception raised
+    anywhere in a request, in a view or in a middleware (the session, the
+    login wall), still inside its ``except``: so sys.exc_info() says what
+    failed. The database unavailable is a 503 that says so and clears itself
+    (CONN_HEALTH_CHECKS reconnects on the next request, docs/operations.md
+    "When the database restarts"); anything else is the 500 page."""
+    error = sys.exc_info()[1]
+    if isinstance(error, DATABASE_UNAVAILABLE):
+        return database_unavailable(request)
+    return defaults.server_error(request, template_name)
+
+
+def database_unavailable(request) -> HttpResponse:
+    """The 503 of the API (JSON ``detail``) or the page (templates/503.html),
+    made without a query: no user, no context processors, no session write."""
+    message = _("NTIP is briefly unavailable: the database is restarting or cannot be reached. Try again.")
+    if is_api(request):
+        response = JsonResponse({"detail": message}, status=503)
+    else:
+        page = loader.get_template("503.html").render({"retry_url": request.get_full_path()})
+        response = HttpResponse(page, status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response

@@ -12,6 +12,7 @@ import dj_database_url
 import plotly
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 from xstatic.pkg import bootstrap as xstatic_bootstrap
 
@@ -58,6 +59,9 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: the request id (X-Request-ID) and one log line per request, for
+    # every answer, the other middleware's refusals too (ntip/request_log.py).
+    "ntip.request_log.RequestLogMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files are answered here, above the headers below: they keep their
     # own caching and need no page policy.
@@ -118,6 +122,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A database out of reach (not just refusing) answers 503 after this many
+    # seconds instead of holding a worker (docs/operations.md, "When the database
+    # restarts"); ?connect_timeout= in DATABASE_URL wins.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", envint("DB_CONNECT_TIMEOUT", 5)
+    )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "plans.User"
@@ -188,13 +199,25 @@ EVIDENCE_TYPES = {
     ".odt": "application/vnd.oasis.opendocument.text",
     ".ods": "application/vnd.oasis.opendocument.spreadsheet",
 }
+# Values files (docs/imports.md, "Limits"): the largest file, the most rows it
+# may hold (checked as the rows are read, memory stays flat), and from how many
+# rows a file uploaded on a page is imported in the background with a job page.
+IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
+IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 50_000)
+IMPORT_BACKGROUND_ROWS = envint("IMPORT_BACKGROUND_ROWS", 2_000)
+# Exports (docs/exports.md): one of more rows than this is written by a worker
+# (the API answers 202, the page shows its progress); with tasks inline every
+# export is answered at once. Each user keeps their newest exports for a while.
+EXPORTS_BACKGROUND_ROWS = envint("EXPORTS_BACKGROUND_ROWS", 50_000)
+EXPORTS_KEPT_PER_USER = envint("EXPORTS_KEPT_PER_USER", 10)
+EXPORTS_KEPT_DAYS = envint("EXPORTS_KEPT_DAYS", 30)
 # The largest request body, checked on its Content-Length before anything reads
 # it (ntip/middleware.py RequestSizeLimitMiddleware answers 413). The quarterly
 # report's page takes an evidence file: room for one at its largest and the form
 # around it. Everything else (forms, the API's JSON) stays small.
 REQUEST_MAX_BYTES = envint("REQUEST_MAX_BYTES", 5 * 1024 * 1024)
 REQUEST_MAX_BYTES_UPLOAD = envint("REQUEST_MAX_BYTES_UPLOAD", EVIDENCE_MAX_BYTES + 1024 * 1024)
-REQUEST_UPLOAD_PATH_PREFIXES = ("/reports/",)
+REQUEST_UPLOAD_PATH_PREFIXES = ("/reports/", "/imports/")
 # Django's own limits, below those: the fields of a form, files aside (a larger
 # one is a 400); files over FILE_UPLOAD_MAX_MEMORY_SIZE go to a temporary file
 # while they are read, which only a body under the limits above ever reaches.
@@ -327,7 +350,18 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {
     "interval_step": 0.2,
     "interval_max": 0.4,
 }
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 2}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    "socket_connect_timeout": 1,
+    "socket_timeout": 2,
+    # A task's message is acked when it is done (acks late): one whose worker
+    # was killed is handed out again this many seconds after it was taken.
+    # Longer than any task runs, and than the scores' lease below, so the
+    # recompute it restarts finds the dead worker's lease run out.
+    "visibility_timeout": envint("CELERY_VISIBILITY_TIMEOUT", 1800),
+}
+# How long a worker recomputing a plan's scores holds it (reports/scores/recompute.py):
+# longer than the largest plan's recompute; a killed worker holds it this long at most.
+SCORES_LEASE_SECONDS = envint("SCORES_LEASE_SECONDS", 600)
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
@@ -355,11 +389,25 @@ REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "plans.audit.views.api_exception_handler",
 }
 
+# One JSON line per record (ntip/logging.py), with the request id; LOG_FORMAT=plain
+# gives readable lines, the default with DEBUG (make run).
+LOG_FORMAT = envstr("LOG_FORMAT", "plain" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "plain"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be json or plain, not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "ntip.logging.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "ntip.logging.JsonFormatter"},
+        "plain": {"()": "ntip.logging.PlainFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]}
+    },
     "root": {"handlers": ["console"], "level": envstr("LOG_LEVEL", "INFO")},
+    # runserver's own line per request; ntip.request already logs each one.
+    "loggers": {"django.server": {"level": "WARNING"}},
 }
 
 CELERY_BEAT_SCHEDULE = {
@@ -385,6 +433,24 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "The read API for partners and the quarterly report API for ministries (docs/api.md).",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Tags and operation ids from the path after /api/v1/ (plans_list, values_list …).
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    # Separate request and response components, so that read-only fields are not
+    # asked for in a body, and a body's required fields are.
+    "COMPONENT_SPLIT_REQUEST": True,
+    # Choice sets named after what they are, where two fields share a name ("state").
+    "ENUM_NAME_OVERRIDES": {
+        "ReportStateEnum": "indicators.models.ReportState",
+        "ActivityStatusEnum": "indicators.models.ActivityStatus",
+        "ScoreStatusEnum": "reports.models.Status",
+    },
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        # Every paginated list answers 404 to a page past the last (plans/api_schema.py).
+        "plans.api_schema.paginated_lists_answer_404",
+        # Every body of a media type the parsers do not read is a 415 (plans/api_schema.py).
+        "plans.api_schema.bodies_answer_415",
+    ],
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

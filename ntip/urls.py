@@ -4,7 +4,9 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
 from django.views.i18n import set_language
+from drf_spectacular.views import SpectacularAPIView
 
+from ntip.api_docs import ApiDocsView
 from plans import views as plan_views
 
 admin.site.site_header = _("NTIP administration")
@@ -21,11 +23,18 @@ urlpatterns = [
     path("plans/", include("indicators.plan_page.urls")),
     path("plans/", include("indicators.targets.urls")),
     path("reports/", include("indicators.quarterly_report.urls")),
+    # Values files filled in offline, historical figures, import jobs (docs/imports.md).
+    path("imports/", include("indicators.imports.urls")),
     path("review/", include("indicators.review.urls")),
     path("dashboards/", include("reports.dashboards.urls")),
+    # Exports asked for from the dashboards' menus, and "My exports" (docs/exports.md).
+    path("exports/", include("reports.exports.urls")),
     # The public summary of a plan marked public: no login.
     path("public/", include("reports.dashboards.public_urls")),
     path("api/v1/", include("ntip.api_urls")),
+    # The API's OpenAPI 3 schema and its Swagger UI (ntip/api_docs.py): open, they hold no data.
+    path("api/schema/", login_not_required(SpectacularAPIView.as_view()), name="schema"),
+    path("api/docs/", login_not_required(ApiDocsView.as_view(url_name="schema")), name="api-docs"),
     # The secretariat's audit trail (plans/audit/, docs/audit.md).
     path("audit/", include("plans.audit.urls")),
     path("admin/", admin.site.urls),
@@ -34,3 +43,6 @@ urlpatterns = [
 # Every refusal (PermissionDenied) is recorded in the audit trail, then
 # rendered with templates/403.html as Django would.
 handler403 = "plans.audit.views.access_denied"
+# The database unavailable (restarting): 503 with templates/503.html or JSON;
+# anything else: templates/500.html (ntip/middleware.py).
+handler500 = "ntip.middleware.server_error"

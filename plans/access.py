@@ -116,6 +116,15 @@ def user_sees_open_periods(user) -> bool:
     )
 
 
+def user_sees_small_counts(user) -> bool:
+    """The secretariat and focal points see exact counts of people; partners
+    and the public see small ones as "<5", with complementary suppression,
+    through every door (docs/privacy.md)."""
+    return user_is_secretariat(user) or bool(
+        user.is_authenticated and user.is_active and user.role == Role.FOCAL_POINT
+    )
+
+
 def periods_for_user(user, plan: Plan, *, today: datetime.date | None = None) -> QuerySet[ReportingPeriod]:
     """The plan's periods whose figures the user may see, in order: never one
     that has not begun (nothing can be reported for it yet), and for partners

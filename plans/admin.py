@@ -14,6 +14,8 @@ from plans.services import plan_sync_periods
 from plans.tokens import REVOKED_BY_ADMIN, key_prefix, token_expires_at, token_revoke
 
 
+# The plan workbook's Import and Export buttons are added to the organisations' and
+# plans' pages by indicators/imports/admin.py, where the sheets' resources are.
 @admin.register(Organisation)
 class OrganisationAdmin(SecretariatAdmin):
     list_display = ["code", "name", "name_km", "kind", "is_active"]

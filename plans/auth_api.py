@@ -7,7 +7,8 @@ lockout, as the login page is.
 """
 
 from django.conf import settings
-from rest_framework import status
+from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
+from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
 from rest_framework.authtoken.serializers import AuthTokenSerializer
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -15,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.throttling import AnonRateThrottle
 from rest_framework.views import APIView
 
+from plans.api_schema import errors
 from plans.auth_lockout import lockout_response
 from plans.tokens import REVOKED_BY_OWNER, token_expires_at, token_issue, token_revoke
 
@@ -39,6 +41,11 @@ class TokenEndpointThrottle(AnonRateThrottle):
         return super().allow_request(request, view)
 
 
+TokenAnswer = inline_serializer(
+    "Token", fields={"token": serializers.CharField(), "expires": serializers.DateTimeField()}
+)
+
+
 class TokenView(APIView):
     def get_permissions(self):
         if self.request.method == "POST":
@@ -50,6 +57,12 @@ class TokenView(APIView):
             return [TokenEndpointThrottle()]
         return []
 
+    @extend_schema(
+        request=AuthTokenSerializer,
+        responses={200: TokenAnswer, **errors(400, 429)},
+        auth=[],
+        description="Your token for a username and password, and when it expires (docs/api.md, Tokens).",
+    )
     def post(self, request):
         serializer = AuthTokenSerializer(data=request.data, context={"request": request})
         if not serializer.is_valid():
@@ -61,6 +74,10 @@ class TokenView(APIView):
         token = token_issue(user=serializer.validated_data["user"])
         return Response({"token": token.key, "expires": token_expires_at(token)})
 
+    @extend_schema(
+        responses={204: OpenApiResponse(description="Revoked."), **errors(401)},
+        description="Revoke your token (send it, or use a signed-in session).",
+    )
     def delete(self, request):
         token = (
             request.auth

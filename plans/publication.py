@@ -53,7 +53,13 @@ def period_withdraw_errors(period: ReportingPeriod) -> list[str]:
 
 def _locked(period: ReportingPeriod) -> ReportingPeriod:
     """The period re-read under a row lock, so two reviewers publishing at once
-    take turns and the second sees the first one's publication."""
+    take turns and the second sees the first one's publication.
+
+    The lock takes the plan's row too (the join of select_related, no ``of=``):
+    every publication step of a plan waits for the one under way. Keep it so:
+    the order rules read the neighbours, and publishing 2026-Q3 while another
+    reviewer withdraws 2026-Q2 would otherwise each pass its check and leave a
+    gap (tests/faults/test_races.py)."""
     return ReportingPeriod.objects.select_for_update().select_related("plan").get(pk=period.pk)
 
 

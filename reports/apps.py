@@ -9,4 +9,5 @@ class ReportsConfig(AppConfig):
     def ready(self):
         # Register the Celery tasks in every process (web included), so that a
         # service lower down can enqueue them by name.
+        import reports.exports.tasks
         import reports.scores.tasks  # noqa: F401

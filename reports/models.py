@@ -72,3 +72,63 @@ class ScoreSnapshot(models.Model):
 
     def __str__(self):
         return f"{self.period.code} {self.node_type} {self.code}: {self.status}"
+
+
+class ExportState(models.TextChoices):
+    PENDING = "PENDING", _("Waiting")
+    RUNNING = "RUNNING", _("Being written")
+    DONE = "DONE", _("Ready")
+    FAILED = "FAILED", _("Failed")
+
+
+def export_path(export: "Export", filename: str) -> str:
+    # Under the user's id: "My exports" files are never listed by URL, only
+    # downloaded through reports/exports/views.py, which checks the owner.
+    return f"exports/{export.user_id}/{filename}"
+
+
+class Export(models.Model):
+    """A long export written in the background (reports/exports/, docs/exports.md):
+    who asked for what, how far it got, and the file once written. Each user
+    keeps their last few (EXPORTS_KEPT_PER_USER); older ones are deleted."""
+
+    State = ExportState
+
+    user = models.ForeignKey(
+        "plans.User", on_delete=models.CASCADE, related_name="exports", verbose_name=_("user")
+    )
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="exports", verbose_name=_("plan"))
+    dataset = models.CharField(_("dataset"), max_length=20)
+    format = models.CharField(_("format"), max_length=4)
+    # The filters as asked for, e.g. {"period": "2025-Q2", "indicator": "I1.1.1"}.
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+    state = models.CharField(_("state"), max_length=7, choices=State.choices, default=State.PENDING)
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    file = models.FileField(_("file"), upload_to=export_path, max_length=300, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("asked for"), auto_now_add=True)
+    finished_at = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(state__in=ExportState.values), name="export_state_valid"
+            ),
+            models.CheckConstraint(condition=models.Q(progress__lte=100), name="export_progress_percent"),
+        ]
+        indexes = [
+            # "My exports": a user's newest first.
+            models.Index(fields=["user", "-created_at"], name="export_user_newest_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.plan_id} {self.dataset}.{self.format} ({self.state})"
+
+    @property
+    def filename(self) -> str:
+        period = self.filters.get("period") or "all"
+        return f"{self.dataset}-{period}.{self.format}"

@@ -4,6 +4,8 @@ from plans.admin_site import SecretariatAdmin, SecretariatInline
 from strategies.models import Activity, Objective, Pillar
 
 
+# The plan workbook's Import and Export buttons are added to these pages by
+# indicators/imports/admin.py, where the sheets' resources are (this app sits below it).
 class ObjectiveInline(SecretariatInline, admin.TabularInline):
     model = Objective
     fields = ["code", "name", "name_km", "weight", "position", "plan"]

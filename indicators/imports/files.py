@@ -2,10 +2,15 @@
 rows, and what an import returns (every bad row with its sheet, line, column
 and reason).
 
-Both imports (plan_workbook.py, values.py) read the whole file, check every
-row with the models' own rules (the messages are the ones the admin and the
-report form show), and write nothing when any row is bad. The command line,
-the pages and the API all call them.
+Both imports (plan_workbook.py, values.py) check every row with the models'
+own rules (the messages are the ones the admin and the report form show), and
+write nothing when any row is bad. The command line, the pages and the API all
+call them.
+
+Files are read as a stream, a row at a time (openpyxl's read-only mode, csv on
+a text stream): a file is refused past settings.IMPORT_MAX_BYTES, and its rows
+past settings.IMPORT_MAX_ROWS as they are read, so that memory stays flat
+whatever a file claims (docs/imports.md, "Limits").
 
 How "nothing is written" is kept: the rows are written inside a savepoint as
 they are read, so a later row can refer to an object created by an earlier
@@ -16,12 +21,16 @@ savepoint is rolled back when any row was bad, and on a dry run.
 import csv
 import datetime
 import io
+import itertools
 import os
+import re
 import zipfile
 from collections import Counter
+from collections.abc import Iterable, Iterator
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass, field
-from pathlib import Path
 
+from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
 from django.utils.translation import gettext as _
@@ -49,6 +58,10 @@ class RowError:
         return f"{where}: {self.message}"
 
 
+# The changes an import keeps to show on its preview: enough to check a file by.
+CHANGES_KEPT = 2000
+
+
 @dataclass
 class ImportResult:
     """What an import did, or would do on a dry run, or why it did nothing."""
@@ -61,6 +74,9 @@ class ImportResult:
     errors: list[RowError] = field(default_factory=list)
     # The kinds of rows in the order they were met, for printing.
     kinds: list[str] = field(default_factory=list)
+    # What would change, line by line (values import): {sheet, line, what, old, new},
+    # the first CHANGES_KEPT of them (the counts say how many there are).
+    changes: list[dict] = field(default_factory=list)
     _error_set: set = field(default_factory=set, repr=False, compare=False)
 
     @property
@@ -72,6 +88,10 @@ class ImportResult:
         if kind not in self.kinds:
             self.kinds.append(kind)
         getattr(self, outcome)[kind] += 1
+
+    def add_change(self, sheet: str, line: int, what: str, old: str, new: str) -> None:
+        if len(self.changes) < CHANGES_KEPT:
+            self.changes.append({"sheet": sheet, "line": line, "what": what, "old": old, "new": new})
 
     def add_error(self, sheet: str, line: int | None, column: str, message) -> None:
         error = RowError(sheet, line, column, str(message))
@@ -139,12 +159,22 @@ class Row:
 
 @dataclass
 class Sheet:
+    """A sheet's name, its columns and its rows: a list (read_sheets), or an
+    iterator read once, a row at a time (sheets_opened)."""
+
     name: str
     columns: list[str]
-    rows: list[Row]
+    rows: Iterable[Row]
 
 
 XLSX_SIGNATURE = b"PK\x03\x04"  # an XLSX file is a zip archive
+# What the parts of a workbook may unpack to, together: openpyxl reads a sheet
+# as a stream but its shared strings at once, and a small zip can unpack to
+# gigabytes. A workbook of IMPORT_MAX_ROWS rows unpacks to some 30 MB.
+XLSX_MAX_UNPACKED_BYTES = 200 * 1024 * 1024
+# Control characters have no place in a code, a figure or a note (tab and line
+# breaks aside): a NUL byte in a CSV file, an escaped one in a workbook.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def cell_text(value) -> str:
@@ -161,73 +191,201 @@ def cell_text(value) -> str:
     return str(value).strip()
 
 
-def file_bytes(path_or_file) -> bytes:
-    if isinstance(path_or_file, str | os.PathLike):
-        return Path(path_or_file).read_bytes()
-    if hasattr(path_or_file, "seek"):
-        path_or_file.seek(0)
-    data = path_or_file.read()
-    return data.encode() if isinstance(data, str) else data
+class RowCounter:
+    """The rows read from a file so far, against settings.IMPORT_MAX_ROWS
+    (every sheet counts, blank rows too: a sheet of a million empty rows takes
+    as long to read as a full one)."""
+
+    def __init__(self, limit: int | None = None):
+        self.limit = settings.IMPORT_MAX_ROWS if limit is None else limit
+        self.count = 0
+        self.exceeded = False
+
+    def take(self, result: ImportResult, sheet: str, line: int) -> bool:
+        """Count one more row; False (and the error, once) past the limit."""
+        self.count += 1
+        if self.count <= self.limit:
+            return True
+        if not self.exceeded:
+            self.exceeded = True
+            result.add_error(sheet, line, "", too_many_rows_message(self.limit))
+        return False
+
+
+def too_many_rows_message(limit: int) -> str:
+    return _("The file holds more than %(limit)s rows: split it into files of at most %(limit)s rows.") % {
+        "limit": f"{limit:,}"
+    }
 
 
 def read_sheets(
     path_or_file, specs: dict[str, SheetSpec], result: ImportResult, *, extra_columns=frozenset()
 ) -> dict[str, Sheet]:
-    """The file's sheets by name. An XLSX workbook gives a sheet per tab; a CSV
-    file gives one sheet, recognised by its header row. ``extra_columns`` may
-    stand in any sheet besides its own columns (dimension codes)."""
-    data = file_bytes(path_or_file)
-    if data.startswith(XLSX_SIGNATURE):
-        tables = xlsx_tables(data, specs, result)
-    else:
-        tables = csv_tables(data, specs, result)
-    sheets = {}
-    for spec, table in tables:
-        sheet = sheet_from_table(spec, table, result, extra_columns)
-        if sheet is not None:
-            sheets[spec.name] = sheet
-    return sheets
+    """The file's sheets by name, each with its rows as a list. An XLSX
+    workbook gives a sheet per tab; a CSV file gives one sheet, recognised by
+    its header row. ``extra_columns`` may stand in any sheet besides its own
+    columns (dimension codes)."""
+    with sheets_opened(path_or_file, specs, result, extra_columns=extra_columns) as sheets:
+        return {name: Sheet(sheet.name, sheet.columns, list(sheet.rows)) for name, sheet in sheets.items()}
 
 
-def xlsx_tables(data: bytes, specs: dict[str, SheetSpec], result: ImportResult) -> list:
+@contextmanager
+def sheets_opened(
+    path_or_file,
+    specs: dict[str, SheetSpec],
+    result: ImportResult,
+    *,
+    extra_columns=frozenset(),
+    counter: RowCounter | None = None,
+) -> Iterator[dict[str, Sheet]]:
+    """The file's sheets by name, each header read and checked, each sheet's
+    rows an iterator read a row at a time while the file is open. Problems of
+    the file (too large, empty, not a workbook, a header that fits no sheet)
+    and of its rows (control characters, too many rows) land in ``result``."""
+    counter = counter or RowCounter()
+    with ExitStack() as stack:
+        handle, name = source_open(path_or_file, stack)
+        sheets = {}
+        if source_checked(handle, name, result):
+            if handle.read(len(XLSX_SIGNATURE)) == XLSX_SIGNATURE:
+                tables = xlsx_tables(handle, specs, result, stack, counter)
+            else:
+                tables = csv_tables(handle, specs, result, stack)
+            for spec, table in tables:
+                sheet = sheet_from_table(spec, table, result, extra_columns, counter)
+                if sheet is not None:
+                    sheets[spec.name] = sheet
+        yield sheets
+
+
+def source_open(path_or_file, stack: ExitStack):
+    """A binary file object positioned at its start, and the file's name."""
+    if isinstance(path_or_file, str | os.PathLike):
+        return stack.enter_context(open(path_or_file, "rb")), str(path_or_file)
+    if hasattr(path_or_file, "open") and getattr(path_or_file, "closed", False):
+        path_or_file.open("rb")  # a stored FieldFile
+    name = str(getattr(path_or_file, "name", "") or "")
+    if isinstance(path_or_file, io.TextIOBase):
+        return io.BytesIO(path_or_file.read().encode()), name
+    path_or_file.seek(0)
+    return path_or_file, name
+
+
+def source_checked(handle, name: str, result: ImportResult) -> bool:
+    """Refuse a file that is empty, too large, or named .xlsx but not one."""
+    size = handle.seek(0, io.SEEK_END)
+    handle.seek(0)
+    if size == 0:
+        result.add_error("", None, "", _("The file is empty."))
+        return False
+    if size > settings.IMPORT_MAX_BYTES:
+        result.add_error(
+            "",
+            None,
+            "",
+            _("The file is %(size)s MB; the largest file that can be imported is %(limit)s MB.")
+            % {
+                "size": f"{size / 1024 / 1024:.1f}",
+                "limit": f"{settings.IMPORT_MAX_BYTES / 1024 / 1024:.0f}",
+            },
+        )
+        return False
+    start = handle.read(len(XLSX_SIGNATURE))
+    handle.seek(0)
+    if name.lower().endswith((".xlsx", ".xlsm")) and start != XLSX_SIGNATURE:
+        result.add_error(
+            "",
+            None,
+            "",
+            _(
+                "This file is named .xlsx but is not an Excel workbook: "
+                "save it from your spreadsheet as .xlsx or .csv."
+            ),
+        )
+        return False
+    return True
+
+
+def xlsx_tables(handle, specs: dict[str, SheetSpec], result: ImportResult, stack: ExitStack, counter) -> list:
+    """Each known sheet with an iterator over its rows' values."""
+    handle.seek(0)
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError):
+        unpacked = sum(info.file_size for info in zipfile.ZipFile(handle).infolist())
+        handle.seek(0)
+        if unpacked > XLSX_MAX_UNPACKED_BYTES:
+            result.add_error("", None, "", _("This workbook unpacks to too much data to be imported."))
+            return []
+        workbook = load_workbook(handle, read_only=True, data_only=True)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, SyntaxError, TypeError):
         result.add_error("", None, "", _("This file is neither an XLSX workbook nor a CSV file."))
         return []
+    stack.callback(workbook.close)
     tables = []
-    try:
-        for worksheet in workbook.worksheets:
-            name = worksheet.title.strip().lower()
-            if name not in specs:
-                # A misspelt sheet would otherwise be skipped without a word.
-                result.add_error(
-                    worksheet.title,
-                    None,
-                    "",
-                    _("Unknown sheet; the sheets are: %(sheets)s.") % {"sheets": ", ".join(specs)},
-                )
-                continue
-            tables.append((specs[name], list(worksheet.iter_rows(values_only=True))))
-    finally:
-        workbook.close()
+    for worksheet in workbook.worksheets:
+        name = worksheet.title.strip().lower()
+        if name not in specs:
+            # A misspelt sheet would otherwise be skipped without a word.
+            result.add_error(
+                worksheet.title,
+                None,
+                "",
+                _("Unknown sheet; the sheets are: %(sheets)s.") % {"sheets": ", ".join(specs)},
+            )
+            continue
+        declared = getattr(worksheet, "max_row", None)
+        if declared and declared - 1 > counter.limit:
+            # The sheet says how many rows it holds: refused without reading them.
+            result.add_error(worksheet.title, None, "", too_many_rows_message(counter.limit))
+            counter.exceeded = True
+            continue
+        # Not trusted further: openpyxl would pad a sheet to the rows its
+        # dimension declares, or cut it there.
+        worksheet.reset_dimensions()
+        tables.append((specs[name], readable(worksheet.iter_rows(values_only=True), worksheet.title, result)))
     return tables
 
 
-def csv_tables(data: bytes, specs: dict[str, SheetSpec], result: ImportResult) -> list:
+def readable(rows: Iterator, sheet: str, result: ImportResult) -> Iterator:
+    """The rows of a sheet until one cannot be read (a workbook whose XML is
+    broken, a NUL byte in it), which is reported on its line."""
+    line = 0
+    while True:
+        try:
+            values = next(rows)
+        except StopIteration:
+            return
+        except (zipfile.BadZipFile, KeyError, OSError, ValueError, SyntaxError, TypeError, EOFError):
+            result.add_error(
+                sheet,
+                line + 1,
+                "",
+                _("This row cannot be read: the file is damaged or holds characters a workbook cannot hold."),
+            )
+            return
+        line += 1
+        yield values
+
+
+def csv_tables(handle, specs: dict[str, SheetSpec], result: ImportResult, stack: ExitStack) -> list:
+    """The one sheet a CSV file holds, recognised by its header row."""
+    handle.seek(0)
+    text = io.TextIOWrapper(handle, encoding="utf-8-sig", newline="")
+    # The caller's file stays open: the wrapper lets go of it rather than close it.
+    stack.callback(text.detach)
     try:
-        text = data.decode("utf-8-sig")
+        first_line = text.readline()
     except UnicodeDecodeError:
         result.add_error("", None, "", _("Save the CSV file with the UTF-8 encoding."))
         return []
-    first_line = text.split("\n", 1)[0]
     # Excel in some languages saves CSV with semicolons between columns.
     delimiter = ";" if "," not in first_line and ";" in first_line else ","
-    rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
-    if not rows:
-        result.add_error("", None, "", _("The file is empty."))
+    rows = csv_rows(itertools.chain([first_line], text), delimiter, result)
+    header = next(rows, None)
+    if header is None:
+        if result.ok:
+            result.add_error("", None, "", _("The file is empty."))
         return []
-    spec = recognise_sheet([cell_text(c).lower() for c in rows[0]], specs)
+    spec = recognise_sheet([cell_text(c).lower() for c in header], specs)
     if spec is None:
         result.add_error(
             "",
@@ -236,7 +394,29 @@ def csv_tables(data: bytes, specs: dict[str, SheetSpec], result: ImportResult) -
             _("The header row matches none of the sheets %(sheets)s.") % {"sheets": ", ".join(specs)},
         )
         return []
-    return [(spec, rows)]
+    return [(spec, itertools.chain([header], rows))]
+
+
+def csv_rows(lines: Iterator[str], delimiter: str, result: ImportResult) -> Iterator[list[str]]:
+    """The CSV rows until one cannot be read, which is reported."""
+    reader = csv.reader(lines, delimiter=delimiter)
+    while True:
+        try:
+            values = next(reader)
+        except StopIteration:
+            return
+        except UnicodeDecodeError:
+            result.add_error("", None, "", _("Save the CSV file with the UTF-8 encoding."))
+            return
+        except csv.Error as error:
+            result.add_error(
+                "",
+                reader.line_num,
+                "",
+                _("This line cannot be read as CSV (%(reason)s).") % {"reason": error},
+            )
+            return
+        yield values
 
 
 def recognise_sheet(header: list[str], specs: dict[str, SheetSpec]) -> SheetSpec | None:
@@ -247,21 +427,37 @@ def recognise_sheet(header: list[str], specs: dict[str, SheetSpec]) -> SheetSpec
     return max(fitting, key=lambda spec: len(spec.required), default=None)
 
 
-def sheet_from_table(spec: SheetSpec, table: list, result: ImportResult, extra_columns) -> Sheet | None:
-    if not table:
+def sheet_from_table(
+    spec: SheetSpec, table: Iterable, result: ImportResult, extra_columns, counter: RowCounter | None = None
+) -> Sheet | None:
+    """The sheet with its header checked and its rows still to read, or None
+    when a required column is missing."""
+    table = iter(table)
+    first = next(table, None)
+    if first is None:
         return Sheet(spec.name, [], [])
-    header = sheet_header(table[0])
+    header = sheet_header(first)
     missing = report_missing_columns(spec, header, result)
     report_unknown_columns(spec, header, result, extra_columns)
     if missing:
         # Every row would be reported for the missing column: one error says it.
         return None
-    rows = [
-        row
-        for line, values in enumerate(table[1:], start=2)
-        if (row := sheet_row(spec, header, line, values, result)) is not None
-    ]
-    return Sheet(spec.name, [c for c in header if c], rows)
+    return Sheet(
+        spec.name, [c for c in header if c], sheet_rows(spec, header, table, result, counter or RowCounter())
+    )
+
+
+def sheet_rows(
+    spec: SheetSpec, header: list[str], table: Iterator, result: ImportResult, counter
+) -> Iterator[Row]:
+    """The sheet's rows under its header, a row at a time, blank ones skipped;
+    reading stops at the row limit."""
+    for line, values in enumerate(table, start=2):
+        if not counter.take(result, spec.name, line):
+            return
+        row = sheet_row(spec, header, line, values, result)
+        if row is not None:
+            yield row
 
 
 def sheet_header(values) -> list[str]:
@@ -304,11 +500,30 @@ def sheet_row(spec: SheetSpec, header: list[str], line: int, values, result: Imp
     cells = {column: "" for column in header if column}
     for index, text in enumerate(texts):
         column = header[index] if index < len(header) else ""
+        if text and CONTROL_CHARACTERS.search(text):
+            text = control_characters_removed(spec.name, line, column, text, result)
         if column:
             cells[column] = text
         elif text:
             result.add_error(spec.name, line, "", _("A value under a column with no name in the header."))
     return Row(line, cells)
+
+
+def control_characters_removed(sheet: str, line: int, column: str, text: str, result: ImportResult) -> str:
+    """Report a cell's control characters, and the text without them (so that
+    the row's other messages are about what can be seen)."""
+    found = ", ".join(f"U+{ord(char):04X}" for char in dict.fromkeys(CONTROL_CHARACTERS.findall(text)))
+    result.add_error(
+        sheet,
+        line,
+        column,
+        _(
+            "This cell holds a control character (%(characters)s) that cannot be imported: "
+            "type the cell again."
+        )
+        % {"characters": found},
+    )
+    return CONTROL_CHARACTERS.sub("", text).strip()
 
 
 def field_value(model_field: models.Field, text: str):
@@ -406,3 +621,35 @@ REFERENCE_COLUMNS: dict[str, dict[str, str]] = {
     "indicators": {"objective": "objective", "lead": "lead"},
     "activities": {"objective": "objective", "lead": "lead", "start": "start_period", "end": "end_period"},
 }
+
+
+def rows_estimate(path_or_file) -> int:
+    """About how many rows a file holds, read cheaply (a CSV file's line
+    breaks, a workbook's declared dimensions): enough to choose whether to
+    import it in the background. The limit itself is checked as rows are read."""
+    with ExitStack() as stack:
+        handle, _name = source_open(path_or_file, stack)
+        start = handle.read(len(XLSX_SIGNATURE))
+        handle.seek(0)
+        if start != XLSX_SIGNATURE:
+            count = sum(chunk.count(b"\n") for chunk in iter(lambda: handle.read(1 << 16), b""))
+            handle.seek(0)
+            return count
+        try:
+            workbook = load_workbook(handle, read_only=True, data_only=True)
+        except (
+            zipfile.BadZipFile,
+            InvalidFileException,
+            KeyError,
+            OSError,
+            ValueError,
+            SyntaxError,
+            TypeError,
+        ):
+            return 0
+        try:
+            # A sheet that declares no dimension is taken as large: it is read in the background.
+            return sum(sheet.max_row or settings.IMPORT_MAX_ROWS for sheet in workbook.worksheets)
+        finally:
+            workbook.close()
+            handle.seek(0)

@@ -5,14 +5,24 @@ quarterly report's own services.
 """
 
 from collections import defaultdict
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models, transaction
+from django.db import connection, models, transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from indicators.imports.files import ImportResult, Row, Sheet, SheetSpec, plan_resolve, read_sheets
+from indicators.imports.files import (
+    ImportResult,
+    Row,
+    RowCounter,
+    Sheet,
+    SheetSpec,
+    plan_resolve,
+    sheets_opened,
+)
 from indicators.models import (
     ActivityUpdate,
     Category,
@@ -25,16 +35,21 @@ from indicators.models import (
     cell_key,
     value_errors,
 )
+from indicators.quarterly_report.expected import report_expected_activities, report_expected_indicators
 from indicators.quarterly_report.services import (
     IMPORT_REASON,
     ActivityLine,
     IndicatorLine,
+    ReportConflict,
+    TransitionNotAllowed,
     line_field,
+    lines_errors,
     report_open,
     report_save,
 )
 from indicators.quarterly_report.workflow import report_import
 from plans.access import user_fills_in_reports, user_is_admin
+from plans.formatting import plain_number
 from plans.models import Organisation, Plan
 from plans.services import audit_record, scores_mark_stale
 from strategies.models import Activity
@@ -42,11 +57,12 @@ from strategies.models import Activity
 VALUE_SHEETS = {
     spec.name: spec
     for spec in (
-        SheetSpec("indicator_values", ("indicator", "organisation", "period", "value"), ("note",)),
+        # ``name`` is there to read when filling a downloaded workbook in; the import ignores it.
+        SheetSpec("indicator_values", ("indicator", "organisation", "period", "value"), ("note", "name")),
         SheetSpec(
             "activity_updates",
             ("activity", "organisation", "period", "status", "percent_complete"),
-            ("note",),
+            ("note", "name"),
         ),
     )
 }
@@ -86,8 +102,19 @@ class Update:
     note: str | None
 
 
+# How often (in rows read, or reports written) an import tells its progress.
+PROGRESS_EVERY = 500
+
+
 def values_import(
-    *, actor, path_or_file, approve: bool = False, dry_run: bool = False, plan: str | None = None
+    *,
+    actor,
+    path_or_file,
+    approve: bool = False,
+    dry_run: bool = False,
+    plan: str | None = None,
+    into_report: QuarterlyReport | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
 ) -> ImportResult:
     """Fill quarterly reports from a values file (XLSX, or one CSV sheet).
 
@@ -97,7 +124,13 @@ def values_import(
     (a secretariat administrator, or the system when ``actor`` is None) the
     reports are stored as approved through report_import, which records the
     approval as report_approve does and marks the plan's scores stale.
-    ``plan`` is a plan code, by default the only plan.
+    ``plan`` is a plan code, by default the only plan; ``into_report`` limits
+    the file to that one report (the report page's upload). ``progress`` is
+    told ("reading", rows read, 0) and ("writing", reports done, reports).
+
+    The file is read a row at a time and refused past settings.IMPORT_MAX_ROWS
+    rows. Two imports into the same report at once: the second is refused
+    (reports_lock), rather than both writing.
     """
     values_check_actor(actor, approve=approve)
     result = ImportResult(dry_run=dry_run)
@@ -106,7 +139,28 @@ def values_import(
         categories[dimension_code].add(category_code)
     for code in Dimension.objects.values_list("code", flat=True):
         categories.setdefault(code, set())
-    sheets = read_sheets(path_or_file, VALUE_SHEETS, result, extra_columns=set(categories))
+    counter = RowCounter()
+    with sheets_opened(
+        path_or_file, VALUE_SHEETS, result, extra_columns=set(categories), counter=counter
+    ) as sheets:
+        return values_import_sheets(
+            actor=actor,
+            sheets=sheets,
+            result=result,
+            approve=approve,
+            dry_run=dry_run,
+            plan=plan,
+            into_report=into_report,
+            categories=categories,
+            counter=counter,
+            progress=progress,
+        )
+
+
+def values_import_sheets(
+    *, actor, sheets, result, approve, dry_run, plan, into_report, categories, counter, progress
+) -> ImportResult:
+    """values_import, once the file is open and its headers are read."""
     if not sheets and result.ok:
         result.add_error(
             "",
@@ -123,22 +177,40 @@ def values_import(
         return result
     result.plan = plan_obj.code
     with transaction.atomic():
-        run = ValuesRun(actor=actor, approve=approve, plan=plan_obj, categories=categories, result=result)
+        run = ValuesRun(
+            actor=actor,
+            approve=approve,
+            plan=plan_obj,
+            categories=categories,
+            result=result,
+            into_report=into_report,
+            progress=progress,
+            dry_run=dry_run,
+        )
         figures = (
             run.read_indicator_values(sheets["indicator_values"]) if "indicator_values" in sheets else []
         )
         updates = (
             run.read_activity_updates(sheets["activity_updates"]) if "activity_updates" in sheets else []
         )
-        run.lock_reports(figures, updates)
+        if counter.exceeded:
+            # The rows past the limit were not read: nothing of the file is imported.
+            result.forget_counts()
+            result.changes.clear()
+            transaction.set_rollback(True)
+            return result
+        if result.ok:
+            run.lock_reports(figures, updates)
         if not result.ok:
             result.forget_counts()
+            result.changes.clear()
             transaction.set_rollback(True)
             return result
         changed_reports = run.write(figures, updates)
         if not result.ok:
             # A report's own checks (report_save's) refused some lines.
             result.forget_counts()
+            result.changes.clear()
             transaction.set_rollback(True)
             return result
         if dry_run:
@@ -149,7 +221,7 @@ def values_import(
             action="values.import",
             plan=plan_obj,
             details={
-                "rows": sum(len(sheet.rows) for sheet in sheets.values()),
+                "rows": counter.count,
                 "reports": [f"{r.organisation.code} {r.period.code}" for r in changed_reports],
                 "approve": approve,
                 "counts": result.counts(),
@@ -171,11 +243,29 @@ def values_check_actor(actor, *, approve: bool) -> None:
         raise PermissionDenied(_("Only a focal point or a secretariat administrator may import figures."))
 
 
+# The advisory locks of the values import: a namespace of their own above the
+# organisation and period ids (each below 2**20 here for years to come).
+IMPORT_LOCK_NAMESPACE = 0x4E5449 << 40
+
+
+def import_lock_key(organisation_id: int, period_id: int) -> int:
+    return IMPORT_LOCK_NAMESPACE | (organisation_id % (1 << 20)) << 20 | period_id % (1 << 20)
+
+
 class ValuesRun:
     """One import of a values file: the plan's codes, and the reports it touches."""
 
     def __init__(
-        self, *, actor, approve: bool, plan: Plan, categories: dict[str, set[str]], result: ImportResult
+        self,
+        *,
+        actor,
+        approve: bool,
+        plan: Plan,
+        categories: dict[str, set[str]],
+        result: ImportResult,
+        into_report: QuarterlyReport | None = None,
+        progress=None,
+        dry_run: bool = False,
     ):
         self.actor = actor if actor is not None and actor.is_authenticated else None
         # A focal point imports for their own organisation only.
@@ -183,6 +273,7 @@ class ValuesRun:
             actor.organisation_id if self.actor is not None and not user_is_admin(self.actor) else None
         )
         self.approve = approve
+        self.dry_run = dry_run
         self.plan = plan
         self.categories = categories
         self.result = result
@@ -195,7 +286,24 @@ class ValuesRun:
             .prefetch_related("contributors", "disaggregation")
         }
         self.activities = {a.code: a for a in Activity.objects.filter(plan=plan).select_related("lead")}
+        # Asked of every row: read once per indicator, not once per row.
+        self.contributor_ids = {i.pk: {o.pk for o in i.contributors.all()} for i in self.indicators.values()}
+        self.dimension_codes = {
+            i.pk: {d.code for d in i.disaggregation.all()} for i in self.indicators.values()
+        }
         self.reports: dict[tuple[int, int], QuarterlyReport] = {}
+        self.into_report = into_report
+        self.progress = progress
+        self.rows_read = 0
+        self.today = timezone.localdate()
+
+    def rows_of(self, sheet: Sheet) -> Iterator[Row]:
+        """The sheet's rows as they are read, telling the progress now and then."""
+        for row in sheet.rows:
+            self.rows_read += 1
+            if self.progress is not None and self.rows_read % PROGRESS_EVERY == 0:
+                self.progress("reading", self.rows_read, 0)
+            yield row
 
     # -- reading and checking rows -------------------------------------------
 
@@ -214,13 +322,35 @@ class ValuesRun:
 
     def period_of(self, sheet: str, row: Row):
         row.cells["period"] = row.get("period").upper()
-        return self.lookup(
+        period = self.lookup(
             sheet,
             row,
             "period",
             self.periods,
             _("%(code)s is not a quarter of plan %(plan)s (write it like 2025-Q2)."),
         )
+        if period is None:
+            return None
+        if not period.has_begun(self.today):
+            # report_save would refuse it too, for the whole report: said here on each row.
+            self.error(
+                sheet,
+                row.line,
+                "period",
+                _("%(period)s has not begun: its report can be filled in from %(start)s.")
+                % {"period": period.code, "start": period.start.isoformat()},
+            )
+            return None
+        if self.into_report is not None and period.pk != self.into_report.period_id:
+            self.error(
+                sheet,
+                row.line,
+                "period",
+                _("This file is imported into the report for %(period)s: a row for %(code)s cannot be.")
+                % {"period": self.into_report.period.code, "code": period.code},
+            )
+            return None
+        return period
 
     def organisation_of(self, sheet: str, row: Row) -> Organisation | None:
         organisation = self.lookup(
@@ -233,6 +363,16 @@ class ValuesRun:
                 "organisation",
                 _("You may import the figures of your own organisation only, not those of %(code)s.")
                 % {"code": organisation.code},
+            )
+            return None
+        report = self.into_report
+        if organisation is not None and report is not None and organisation.pk != report.organisation_id:
+            self.error(
+                sheet,
+                row.line,
+                "organisation",
+                _("This file is imported into the report of %(own)s: a row for %(code)s cannot be.")
+                % {"own": self.into_report.organisation.code, "code": organisation.code},
             )
             return None
         return organisation
@@ -254,7 +394,10 @@ class ValuesRun:
         dimension_columns = [c for c in sheet.columns if c in self.categories]
         value_field = IndicatorValue._meta.get_field("value")
         figures: dict[tuple, Figure] = {}
-        for row in sheet.rows:
+        for row in self.rows_of(sheet):
+            if not row.get("value"):
+                # A line left empty (a downloaded workbook has a row for every line): not filled in.
+                continue
             errors_before = len(self.result.errors)
             indicator = self.lookup(
                 sheet.name, row, "indicator", self.indicators, _("No indicator %(code)s in plan %(plan)s.")
@@ -295,7 +438,7 @@ class ValuesRun:
         its contributors. A level (LATEST) is the lead's figure alone."""
         if organisation.pk == indicator.lead_id:
             return
-        if organisation.pk not in {o.pk for o in indicator.contributors.all()}:
+        if organisation.pk not in self.contributor_ids[indicator.pk]:
             self.error(
                 sheet,
                 line,
@@ -315,7 +458,7 @@ class ValuesRun:
     def cell_of(self, sheet: str, row: Row, indicator: Indicator, dimension_columns: list[str]) -> str:
         """The row's disaggregation cell (``age_group=U15;sex=F``), "" for an
         indicator that is not disaggregated."""
-        wanted = {d.code for d in indicator.disaggregation.all()}
+        wanted = self.dimension_codes[indicator.pk]
         chosen = {}
         for code in sorted(wanted | set(dimension_columns)):
             text = row.get(code)
@@ -397,7 +540,9 @@ class ValuesRun:
         status_field = ActivityUpdate._meta.get_field("status")
         percent_field = ActivityUpdate._meta.get_field("percent_complete")
         updates: dict[tuple, Update] = {}
-        for row in sheet.rows:
+        for row in self.rows_of(sheet):
+            if not row.get("status") and not row.get("percent_complete"):
+                continue  # an update not filled in
             errors_before = len(self.result.errors)
             activity = self.lookup(
                 sheet.name, row, "activity", self.activities, _("No activity %(code)s in plan %(plan)s.")
@@ -444,6 +589,8 @@ class ValuesRun:
         pairs = {(row.organisation.pk, row.period.pk) for row in [*figures, *updates]}
         if not pairs:
             return
+        if not self.reports_lock(pairs):
+            return
         reports = (
             QuarterlyReport.objects.select_for_update(of=("self",))
             .filter(
@@ -479,6 +626,40 @@ class ValuesRun:
                     },
                 )
 
+    def reports_lock(self, pairs: set[tuple[int, int]]) -> bool:
+        """Hold each report this file goes into (organisation × period) until
+        the import's transaction ends, even one not created yet; False, with
+        the refusal, when another import holds one. Only PostgreSQL has such
+        locks; SQLite lets one writer in at a time anyway."""
+        if connection.vendor != "postgresql":
+            return True
+        keys = {
+            import_lock_key(organisation, period): (organisation, period) for organisation, period in pairs
+        }
+        with connection.cursor() as cursor:
+            # Sorted, so that two imports never wait on each other's half.
+            cursor.execute(
+                "SELECT key FROM unnest(%s::bigint[]) AS key WHERE NOT pg_try_advisory_xact_lock(key)",
+                [sorted(keys)],
+            )
+            held = [keys[key] for (key,) in cursor.fetchall()]
+        if not held:
+            return True
+        names = dict(Organisation.objects.filter(pk__in={o for o, _p in held}).values_list("pk", "code"))
+        periods = {p.pk: p.code for p in self.periods.values()}
+        for organisation, period in sorted(held):
+            self.error(
+                "",
+                None,
+                "",
+                _(
+                    "An import of the report of %(organisation)s for %(period)s is already running: "
+                    "nothing was imported. Wait for it to finish, then import the file again."
+                )
+                % {"organisation": names.get(organisation, ""), "period": periods.get(period, "")},
+            )
+        return False
+
     # -- writing --------------------------------------------------------------
 
     def write(self, figures: list[Figure], updates: list[Update]) -> list[QuarterlyReport]:
@@ -499,7 +680,9 @@ class ValuesRun:
             (u.report_id, u.activity_id): u for u in ActivityUpdate.objects.filter(report__in=reports)
         }
         changed = []
-        for (organisation, period), (report_figures, report_updates) in by_report.items():
+        for done, ((organisation, period), (report_figures, report_updates)) in enumerate(by_report.items()):
+            if self.progress is not None and done % 20 == 0:
+                self.progress("writing", done, len(by_report))
             report = self.reports.get((organisation.pk, period.pk))
             report_id = report.pk if report else None
             # Where each line's messages go: report_save keys them by line_field().
@@ -518,20 +701,46 @@ class ValuesRun:
             if unchanged and (not self.approve or report.state == ReportState.APPROVED):
                 self.result.count("reports", "unchanged")
                 continue
-            try:
-                report = self.report_write(organisation, period, report, indicator_lines, activity_lines)
-            except ValidationError as error:
-                for key, messages in error.message_dict.items():
-                    sheet, line, column = rows.get(key, ("", None, ""))
-                    for message in messages:
-                        self.error(sheet, line, column, message)
-                continue
-            self.result.count("reports", "updated" if report_id else "created")
-            changed.append(report)
-        if self.approve and changed and self.result.ok:
+            written = self.report_apply(organisation, period, report, indicator_lines, activity_lines, rows)
+            if written is not None:
+                self.result.count("reports", "updated" if report_id else "created")
+                changed.append(written)
+        if self.approve and changed and self.result.ok and not self.dry_run:
             # Once for the whole file rather than once per report: the same mark.
             scores_mark_stale(plan_id=self.plan.pk, from_index=min(r.period.index for r in changed))
         return changed
+
+    def report_apply(self, organisation, period, report, indicator_lines, activity_lines, rows: dict):
+        """Check (a dry run) or write one report's lines; the report, or None
+        when its lines were refused (reported on their rows)."""
+        try:
+            if self.dry_run:
+                self.report_check(organisation, period, report, indicator_lines, activity_lines)
+                return report or QuarterlyReport(organisation=organisation, period=period)
+            return self.report_write(organisation, period, report, indicator_lines, activity_lines)
+        except ValidationError as error:
+            for key, messages in error.message_dict.items():
+                sheet, line, column = rows.get(key, ("", None, ""))
+                for message in messages:
+                    self.error(sheet, line, column, message)
+        except (ReportConflict, TransitionNotAllowed) as refusal:
+            # The report moved on while the file was read (submitted, saved by someone).
+            self.error("", None, "", str(refusal))
+        return None
+
+    def report_check(self, organisation, period, report, indicator_lines, activity_lines) -> None:
+        """A dry run: the lines checked by the one check report_save and
+        report_import run (lines_errors), nothing written. Who may write and
+        the report's state and quarter were checked on the rows already."""
+        report = report or QuarterlyReport(organisation=organisation, period=period)
+        errors = lines_errors(
+            report_expected_indicators(report),
+            report_expected_activities(report),
+            indicator_lines,
+            activity_lines,
+        )
+        if errors:
+            raise ValidationError(errors)
 
     def report_write(self, organisation, period, report, indicator_lines, activity_lines) -> QuarterlyReport:
         """A person's draft goes through report_open and report_save, as the form
@@ -575,14 +784,20 @@ class ValuesRun:
             gap_reason=old.gap_reason if old else "",
             corrective_action=old.corrective_action if old else "",
         )
+        what = f"{figure.indicator.code} · {figure.organisation.code} · {figure.period.code}"
         if old is None:
             self.result.count("indicator_values", "created")
+            self.result.add_change("indicator_values", figure.line, what, "", plain_number(figure.total))
             return line
         old_cells = {c.cell: c.value for c in old.cells.all()}
         if (old.value, old.note, old_cells) == (figure.total, note, figure.cells):
             self.result.count("indicator_values", "unchanged")
             return None
         self.result.count("indicator_values", "updated")
+        new = plain_number(figure.total)
+        if old.value == figure.total:
+            new += " " + (_("(other cells)") if old_cells != figure.cells else _("(new note)"))
+        self.result.add_change("indicator_values", figure.line, what, plain_number(old.value), new)
         return line
 
     def update_line(self, update: Update, old: ActivityUpdate | None, rows: dict) -> ActivityLine | None:
@@ -592,11 +807,18 @@ class ValuesRun:
             rows[line_field("activity", pk, column)] = ("activity_updates", update.line, column)
         note = update.note if update.note is not None else (old.note if old else "")
         line = ActivityLine(pk, status=update.status, percent_complete=update.percent_complete, note=note)
+        what = f"{update.activity.code} · {update.organisation.code} · {update.period.code}"
+        new = f"{update.status} {plain_number(update.percent_complete)} %"
         if old is None:
             self.result.count("activity_updates", "created")
+            self.result.add_change("activity_updates", update.line, what, "", new)
             return line
         if (old.status, old.percent_complete, old.note) == (update.status, update.percent_complete, note):
             self.result.count("activity_updates", "unchanged")
             return None
         self.result.count("activity_updates", "updated")
+        if (old.status, old.percent_complete) == (update.status, update.percent_complete):
+            new += " " + _("(new note)")
+        old_text = f"{old.status} {plain_number(old.percent_complete)} %"
+        self.result.add_change("activity_updates", update.line, what, old_text, new)
         return line

@@ -23,6 +23,8 @@ from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
+from drf_spectacular.extensions import OpenApiSerializerFieldExtension
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.exceptions import APIException
 from rest_framework.exceptions import PermissionDenied as Forbidden
@@ -60,6 +62,7 @@ from indicators.quarterly_report.workflow import (
     require_reviewer,
 )
 from plans.access import plans_for_user, user_can_edit_report
+from plans.api_schema import errors
 from plans.models import Organisation
 from strategies.models import Activity
 
@@ -352,6 +355,20 @@ def readable_part(item: dict, errors: dict) -> dict:
     return rest
 
 
+class LinesFieldSchema(OpenApiSerializerFieldExtension):
+    """LinesField in the schema: lines keyed by code, or a list of lines."""
+
+    target_class = LinesField
+
+    def map_serializer_field(self, auto_schema, direction):
+        line = auto_schema.resolve_serializer(self.target.line, direction).ref
+        return {
+            "oneOf": [{"type": "object", "additionalProperties": line}, {"type": "array", "items": line}],
+            "description": f"Lines keyed by {self.target.code_field} code, or a list of lines "
+            "that each name their code.",
+        }
+
+
 class ReportSaveInput(StrictSerializer):
     # The bounds of the model's PositiveIntegerField.
     version = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
@@ -443,6 +460,14 @@ def run_service(call, *, report: QuarterlyReport | None = None):
 # --- Views -----------------------------------------------------------------------
 
 
+REPORT_FILTERS = [
+    OpenApiParameter("plan", str, description="plan code"),
+    OpenApiParameter("period", str, description="period code, e.g. 2025-Q2"),
+    OpenApiParameter("organisation", str, description="organisation code"),
+    OpenApiParameter("state", str, enum=ReportState.values),
+]
+
+
 class ReportListView(GenericAPIView):
     """GET: the reports the user may see, ``?plan=&period=&organisation=&state=``.
     POST ``{plan, period, organisation}``: open (create the first time) that
@@ -470,10 +495,19 @@ class ReportListView(GenericAPIView):
             reports = reports.filter(state=state)
         return reports.order_by("period__plan__code", "period__index", "organisation__code", "pk")
 
+    @extend_schema(
+        operation_id="reports_list",
+        parameters=REPORT_FILTERS,
+        responses={200: ReportSerializer(many=True), **errors(400, 401)},
+    )
     def get(self, request):
         page = self.paginate_queryset(self.get_queryset())
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
+    @extend_schema(
+        request=ReportOpenInput,
+        responses={200: ReportDetailSerializer, 201: ReportDetailSerializer, **errors(400, 401, 403, 409)},
+    )
     def post(self, request):
         data = validated(ReportOpenInput, request)
         plan = plans_for_user(request.user).filter(code=data["plan"]).first()
@@ -514,10 +548,15 @@ class ReportDetailView(APIView):
     activity_updates}``: save figures; a 400 holds every problem of the body
     at once (what could not be read, and what the rules refuse of the rest)."""
 
+    @extend_schema(responses={200: ReportDetailSerializer, **errors(401, 404)})
     def get(self, request, pk: int):
         report = report_get_for_user_or_404(request.user, pk, reports_detailed(request.user))
         return Response(ReportDetailSerializer(report, context={"request": request}).data)
 
+    @extend_schema(
+        request=ReportSaveInput,
+        responses={200: ReportDetailSerializer, **errors(400, 401, 403, 404, 409)},
+    )
     def patch(self, request, pk: int):
         report = report_for_request(request, pk)
         # Who may edit comes before what was sent: a reviewer learns they may
@@ -749,6 +788,11 @@ class ReportStepView(APIView):
 
     step = ""
 
+    def get_serializer_class(self):
+        # The step's body, for the schema: NoInput, CommentInput or ReturnInput.
+        return STEPS[self.step][0]
+
+    @extend_schema(responses={200: ReportDetailSerializer, **errors(400, 401, 403, 404, 409)})
     def post(self, request, pk: int):
         report = report_for_request(request, pk)
         body, service = STEPS[self.step]

@@ -51,11 +51,7 @@ class ReportConflict(Exception):
 
     def __init__(self, report: QuarterlyReport):
         self.report = report
-        who = (
-            report.updated_by.get_full_name() or report.updated_by.username
-            if report.updated_by
-            else _("someone")
-        )
+        who = report_saved_by(report)
         when = timezone.localtime(report.updated_at).strftime("%Y-%m-%d %H:%M")
         super().__init__(
             _(
@@ -64,6 +60,13 @@ class ReportConflict(Exception):
             )
             % {"who": who, "when": when}
         )
+
+
+def report_saved_by(report: QuarterlyReport) -> str:
+    """Who saved the report last, as a conflict names them."""
+    if report.updated_by is None:
+        return _("someone")
+    return report.updated_by.get_full_name() or report.updated_by.username
 
 
 class TransitionNotAllowed(Exception):
@@ -160,15 +163,45 @@ def lines_errors(
     )
 
 
-def claim_version(*, actor, report: QuarterlyReport, version: int) -> None:
+# The states in which a report's figures may be saved.
+EDITABLE_STATES = (ReportState.DRAFT, ReportState.RETURNED)
+
+
+def claim_version(*, actor, report: QuarterlyReport, version: int, editable_only: bool = True) -> None:
     """Raise the version, but only from the one the reporter started from: the
-    later of two saves of the same draft is refused rather than overwriting."""
-    claimed = QuarterlyReport.objects.filter(pk=report.pk, version=version).update(
-        version=F("version") + 1, updated_by=actor, updated_at=timezone.now()
-    )
+    later of two saves of the same draft is refused rather than overwriting.
+
+    With ``editable_only`` (all but an import of approved figures) the state is
+    checked in the same UPDATE: a save racing a submit either claims the
+    version first (the submit then waits for the row and is refused, see
+    workflow.report_submit) or finds the report submitted and writes nothing
+    (TransitionNotAllowed). The state read before, in the caller, may be old.
+    """
+    claimable = QuarterlyReport.objects.filter(pk=report.pk, version=version)
+    if editable_only:
+        claimable = claimable.filter(state__in=EDITABLE_STATES)
+    claimed = claimable.update(version=F("version") + 1, updated_by=actor, updated_at=timezone.now())
     report_reload(report)
-    if not claimed:
-        raise ReportConflict(report)
+    if claimed:
+        return
+    if editable_only and report.state not in EDITABLE_STATES:
+        raise TransitionNotAllowed(
+            _("This report is %(state)s and can no longer be edited.") % {"state": report.get_state_display()}
+        )
+    raise ReportConflict(report)
+
+
+def report_lock(report: QuarterlyReport) -> None:
+    """Take the report's row lock until the transaction ends and read it again
+    under the lock (PostgreSQL; SQLite writes one at a time anyway). A step
+    that checks the report before it changes it (a submit checks the figures)
+    locks first: a save or another step of the same report at the same time
+    waits for it, or it waits for them and sees what they did."""
+    report.refresh_from_db(
+        from_queryset=QuarterlyReport.objects.select_for_update(of=("self",)).select_related(
+            "organisation", "period__plan"
+        )
+    )
 
 
 def report_reload(report: QuarterlyReport) -> None:

@@ -21,6 +21,7 @@ from indicators.access import approval_refusal
 from indicators.models import LineComment, QuarterlyReport, ReportEvent, ReportState
 from indicators.quarterly_report.expected import report_expected_activities, report_expected_indicators
 from indicators.quarterly_report.services import (
+    EDITABLE_STATES,
     ActivityLine,
     IndicatorLine,
     TransitionNotAllowed,
@@ -28,7 +29,9 @@ from indicators.quarterly_report.services import (
     line_field,
     lines_errors,
     report_lines_write,
+    report_lock,
     report_reload,
+    report_saved_by,
     require_editable,
     require_period_begun,
 )
@@ -45,6 +48,21 @@ LINE_COMMENT_MAX = 5000
 def report_submit(*, actor, report: QuarterlyReport) -> QuarterlyReport:
     if not user_can_edit_report(actor, report.organisation):
         raise PermissionDenied(_("You may not submit %(org)s's report.") % {"org": report.organisation.code})
+    # Under the row lock, the figures checked below are the ones submitted: a
+    # save that starts now waits for the lock and finds the report submitted
+    # (claim_version). A save already under way when this submit began holds
+    # the lock first; the version then moves while we wait for it, and the
+    # submit is refused instead of sending figures its submitter never saw.
+    seen = QuarterlyReport.objects.filter(pk=report.pk).values_list("version", flat=True).get()
+    report_lock(report)
+    if report.version != seen and report.state in EDITABLE_STATES:
+        raise TransitionNotAllowed(
+            _(
+                "%(who)s saved this report while you were submitting it, so it was not submitted: "
+                "check their changes, then submit again."
+            )
+            % {"who": report_saved_by(report)}
+        )
     errors = submission_errors(report)
     if errors:
         raise ValidationError(errors)
@@ -282,7 +300,7 @@ def report_import(
         errors = lines_errors(indicators, report_expected_activities(report), indicator_lines, activity_lines)
         if errors:
             raise ValidationError(errors)
-        claim_version(actor=actor, report=report, version=report.version)
+        claim_version(actor=actor, report=report, version=report.version, editable_only=not approve)
         report_lines_write(
             actor=actor,
             report=report,

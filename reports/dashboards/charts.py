@@ -445,7 +445,9 @@ def indicator_figure(points, *, baseline: float, unit: str) -> dict:
                 "mode": "lines+markers",
                 "name": _("Actual"),
                 "x": periods,
-                "y": [p.actual for p in points],
+                "y": _plotted([p.actual for p in points]),
+                "customdata": [_number(p.actual) for p in points],
+                "hovertemplate": "%{x}: %{customdata}<extra>" + str(_("Actual")) + "</extra>",
                 "line": {"color": ACTUAL_COLOUR, "width": 3},
                 "marker": {"symbol": "circle", "size": 7},
             },
@@ -503,6 +505,12 @@ def indicator_summary(points, *, baseline: float, unit: str) -> str:
     return summary
 
 
+def _plotted(values: list) -> list:
+    """A series as Plotly draws it: a hidden count ("<5", docs/privacy.md) is
+    not drawn; its label says "<5"."""
+    return [None if isinstance(v, str) else v for v in values]
+
+
 def _number(value) -> str:
     return "—" if value is None else f"{value:,.6g}" if isinstance(value, float) else str(value)
 
@@ -517,7 +525,8 @@ def organisation_values_figure(periods: list[str], series) -> dict:
             "type": "scatter" if level else "bar",
             "name": s.code,
             "x": periods,
-            "y": s.values,
+            "y": _plotted(s.values),
+            "customdata": [_number(v) for v in s.values],
             **(
                 {
                     "mode": "lines+markers",
@@ -537,7 +546,7 @@ def organisation_values_figure(periods: list[str], series) -> dict:
                     }
                 }
             ),
-            "hovertemplate": f"{s.code} " + "%{x}: %{y}<extra></extra>",
+            "hovertemplate": f"{s.code} " + "%{x}: %{customdata}<extra></extra>",
         }
         for i, s in enumerate(series)
     ]
@@ -574,7 +583,7 @@ def category_figure(breakdown) -> dict:
             {
                 "type": "bar",
                 "x": [c.name for c in breakdown.categories],
-                "y": [c.value for c in breakdown.categories],
+                "y": _plotted([c.value for c in breakdown.categories]),
                 "marker": {
                     "color": [
                         SERIES_COLOURS[i % len(SERIES_COLOURS)] for i in range(len(breakdown.categories))
@@ -584,7 +593,7 @@ def category_figure(breakdown) -> dict:
                 "text": [_number(c.value) for c in breakdown.categories],
                 "textposition": "outside",
                 "cliponaxis": False,
-                "hovertemplate": "%{x}: %{y}<extra></extra>",
+                "hovertemplate": "%{x}: %{text}<extra></extra>",
                 "showlegend": False,
             }
         ],
@@ -614,7 +623,7 @@ def justice_chain_figure(table) -> dict:
                 "type": "bar",
                 "name": str(step.label) + (" (≈)" if any(c.estimated for c in cells) else ""),
                 "x": years,
-                "y": [c.count for c in cells],
+                "y": _plotted([c.count for c in cells]),
                 "text": [("≈ " if c.estimated else "") + _number(c.count) for c in cells],
                 "textposition": "outside",
                 "cliponaxis": False,

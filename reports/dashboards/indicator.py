@@ -22,6 +22,7 @@ from plans.models import Organisation, Plan, ReportingPeriod
 from reports import scoring
 from reports.dashboards.score_rows import SNAPSHOT_FIELDS, ScoreRow, score_row
 from reports.models import ScoreSnapshot
+from reports.privacy import is_hidden, suppress_value_rows
 from reports.scores.inputs import plan_thresholds, value_count
 
 
@@ -98,6 +99,8 @@ class OrganisationSeries:
     name: str
     values: list  # one per period of IndicatorPage.value_periods, None where none approved
     aggregation: str = scoring.SUM
+    # What a partner sees instead of the headline (reports/dashboards/people_counts.py).
+    shown_headline: object = None
 
     @property
     def is_level(self) -> bool:
@@ -107,6 +110,8 @@ class OrganisationSeries:
     def headline(self) -> float | None:
         """What the scoring rule makes of the organisation's values: a flow's
         total to date; a level's (a percentage's) latest value, never a sum."""
+        if self.shown_headline is not None:
+            return self.shown_headline
         given = [v for v in self.values if v is not None]
         if not given:
             return None
@@ -138,13 +143,16 @@ class IndicatorPage:
     values: list[ValueRow]  # the newest, with their history (see values_total)
     values_total: int  # approved values to date, listed or not
     milestone: Milestone | None = None  # for a MILESTONE, shown instead of its charts
+    # For an indicator counting people: the (period, organisation) figures a
+    # partner sees as "<5" (docs/privacy.md), by the rule of the exports.
+    hidden_values: frozenset = frozenset()
 
 
 def _person(user) -> str:
     return (user.get_full_name() or user.username) if user is not None else ""
 
 
-def _target_to_date(aggregation: str, targets: dict[int, float], year: int) -> float | None:
+def target_to_date(aggregation: str, targets: dict[int, float], year: int) -> float | None:
     """What the year's target means on the same scale as actual to date: a SUM
     indicator's targets add up over the years; a level's is the year's own."""
     if year not in targets:
@@ -203,9 +211,9 @@ def indicator_dashboard(
             period=p.code,
             actual=snapshots[p.pk]["actual_value"] if p.pk in snapshots else None,
             expected=snapshots[p.pk]["expected_value"] if p.pk in snapshots else None,
-            target=_target_to_date(indicator.aggregation, targets, p.year),
+            target=target_to_date(indicator.aggregation, targets, p.year),
             status=snapshots[p.pk]["status"] if p.pk in snapshots else None,
-            original_target=_target_to_date(indicator.aggregation, originals, p.year) if revised else None,
+            original_target=target_to_date(indicator.aggregation, originals, p.year) if revised else None,
         )
         for p in periods
     ]
@@ -326,11 +334,35 @@ def indicator_dashboard(
         by_category=by_category if counted else [],
         values=rows,
         values_total=len(values),
+        hidden_values=_hidden_values(indicator, values, cells) if indicator.counts_people else frozenset(),
         milestone=(
             indicator_milestone(indicator, originals if basis == BASIS_ORIGINAL else targets, values)
             if indicator.measure == scoring.MILESTONE
             else None
         ),
+    )
+
+
+def _hidden_values(indicator: Indicator, values: list, cells: dict) -> frozenset:
+    """The (period, organisation) figures of a counts_people indicator that
+    partners see as "<5": the long rows of the exports (each organisation's
+    figure and its cells, one quarter at a time) through the one rule,
+    reports.privacy.suppress_value_rows, so that the page and an export hide
+    the same figures and neither completes the other."""
+    ordered = sorted(values, key=lambda v: (v.report.period.index, v.report.organisation.code))
+
+    def rows():
+        for v in ordered:
+            key = {"indicator": indicator.code, "period": v.report.period.code, "counts_people": True}
+            organisation = v.report.organisation.code
+            yield {**key, "organisation": organisation, "cell": "", "value": v.value}
+            for cell, number in cells.get(v.pk, ()):
+                yield {**key, "organisation": organisation, "cell": cell, "value": number}
+
+    return frozenset(
+        (row["period"], row["organisation"])
+        for row in suppress_value_rows(rows())
+        if row["cell"] == "" and is_hidden(row["value"])
     )
 
 

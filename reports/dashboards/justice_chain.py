@@ -3,7 +3,7 @@ and the indicators it is drawn from (also the public page's headlines).
 """
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +15,7 @@ from indicators.models import (
 )
 from plans.models import Plan, ReportingPeriod
 from reports import scoring
+from reports.privacy import public_count
 
 
 @dataclass(frozen=True)
@@ -170,6 +171,21 @@ def approved_by_code(*, plan: Plan, period: ReportingPeriod, codes):
     return indicators, rows
 
 
+def _counts_people(step: ChainStep, indicator: Indicator | None) -> bool:
+    return indicator is not None and (indicator.counts_people or step.victims)
+
+
+def _protected_cell(cell: ChainCell) -> ChainCell:
+    """A count of people as partners see it: rounded; a share (a PERCENT) is
+    not a count and stays, the count estimated from it is rounded."""
+    value = cell.value if cell.estimated else public_count(cell.value)
+    return replace(cell, value=value, count=public_count(cell.count))
+
+
+def _count_text(count) -> str:
+    return count if isinstance(count, str) else f"{count:g}"
+
+
 def _chain_indicator(indicator: Indicator) -> ChainIndicator:
     return ChainIndicator(
         id=indicator.pk,
@@ -181,10 +197,15 @@ def _chain_indicator(indicator: Indicator) -> ChainIndicator:
     )
 
 
-def justice_chain(*, plan: Plan, period: ReportingPeriod) -> list[ChainTable]:
+def justice_chain(*, plan: Plan, period: ReportingPeriod, protect: bool = False) -> list[ChainTable]:
     """Victims identified → referred → assisted and cases investigated → sent to
     court → convicted, per plan year up to the period, from approved values,
-    with a warning where the figures do not add up. Two queries."""
+    with a warning where the figures do not add up. Two queries.
+
+    ``protect`` (a partner reads): counts of people rounded to the nearest 5,
+    "<5" under 5 (reports.privacy.public_count), since a year's figure to
+    date, read at two quarters, gives the quarter between (docs/privacy.md);
+    the warnings compare the exact figures and quote the shown ones."""
     codes = [step.code for chain in JUSTICE_CHAINS for step in chain.steps]
     indicators, rows = approved_by_code(plan=plan, period=period, codes=codes)
     years = [y for y in plan.years if y <= period.year]
@@ -209,6 +230,10 @@ def justice_chain(*, plan: Plan, period: ReportingPeriod) -> list[ChainTable]:
                     cell = ChainCell(value=value, count=estimate, estimated=True)
                 counts[step.key] = cell
                 cells.append(cell)
+            shown = {
+                step.key: _protected_cell(cell) if protect and _counts_people(step, indicator) else cell
+                for step, indicator, cell in zip(chain.steps, found, cells, strict=True)
+            }
             warnings = []
             for step, indicator in zip(chain.steps, found, strict=True):
                 if not step.at_most:
@@ -229,10 +254,10 @@ def justice_chain(*, plan: Plan, period: ReportingPeriod) -> list[ChainTable]:
                         )
                         % {
                             "later": step.label,
-                            "later_count": f"{later.count:g}",
+                            "later_count": _count_text(shown[step.key].count),
                             "later_lead": indicator.lead.code,
                             "earlier": base_step.label,
-                            "earlier_count": f"{earlier.count:g}",
+                            "earlier_count": _count_text(shown[step.at_most].count),
                             "earlier_lead": base_indicator.lead.code,
                         }
                     )
@@ -240,7 +265,7 @@ def justice_chain(*, plan: Plan, period: ReportingPeriod) -> list[ChainTable]:
                 ChainYear(
                     year=year,
                     partial=year == period.year and period.quarter != 4,
-                    cells=cells,
+                    cells=[shown[step.key] for step in chain.steps],
                     warnings=warnings,
                 )
             )

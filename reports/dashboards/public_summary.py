@@ -1,5 +1,6 @@
 """The public summary of a plan marked public: headline figures anyone may
-see, small counts suppressed.
+see, counts of people rounded to the nearest 5 and small ones hidden
+(docs/privacy.md, "The public page").
 """
 
 from dataclasses import dataclass
@@ -10,14 +11,14 @@ from plans.models import Plan, ReportingPeriod
 from reports import scoring
 from reports.dashboards.justice_chain import PUBLIC_HEADLINES, approved_by_code, year_figures
 from reports.dashboards.score_rows import ScoreRow, nodes_filter, score_row, snapshots_at
-from reports.privacy import SUPPRESSION_THRESHOLD, suppress_small
+from reports.privacy import SUPPRESSION_THRESHOLD, public_count
 
 
 @dataclass(frozen=True)
 class Headline:
     label: str
     unit: str
-    this_year: object  # a number, or "<5" for a small count of victims; None: no figure
+    this_year: object  # a number (a count of people: rounded to 5), or "<5"; None: no figure
     to_date: object
     found: bool  # False: the plan has no indicator for it
 
@@ -34,8 +35,11 @@ def public_summary(
     *, plan: Plan, period: ReportingPeriod, threshold: int = SUPPRESSION_THRESHOLD
 ) -> PublicSummary:
     """What the public sees of a public plan at a period: overall and per-pillar
-    progress and a few headline figures from approved values, small counts of
-    victims suppressed. Four queries."""
+    progress and a few headline figures from approved values, counts of people
+    rounded to the threshold and small ones hidden (reports.privacy.public_count):
+    a figure republished after a late approval, or the year to date of the
+    next quarter, moves by a multiple of 5 or not at all, so the difference
+    gives no count under 5. Four queries."""
     pillars = list(plan.pillars.order_by("position", "code"))
     snapshots = snapshots_at(
         plan=plan,
@@ -56,8 +60,8 @@ def public_summary(
             to_date = sum(by_year.values()) if by_year else None
         else:
             to_date = by_year[max(by_year)] if by_year else None
-        if step.victims:
-            this_year, to_date = suppress_small(this_year, threshold), suppress_small(to_date, threshold)
+        if step.victims or indicator.counts_people:
+            this_year, to_date = public_count(this_year, threshold), public_count(to_date, threshold)
         headlines.append(Headline(step.label, indicator.unit, this_year, to_date, found=True))
     return PublicSummary(
         plan=score_row("plan", plan, snapshots.get(("plan", plan.pk))),

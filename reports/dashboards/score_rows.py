@@ -6,7 +6,7 @@ from django.db.models import Max, Q
 
 from plans.models import Plan, ReportingPeriod
 from reports.models import ScoreSnapshot
-from reports.scoring import NO_DATA
+from reports.scoring import NO_DATA, SUM
 
 LEAVES = ("indicator", "activity")
 
@@ -34,6 +34,17 @@ class ScoreRow:
     # A leaf with no approved report for the period (NO_DATA): the period of
     # its latest approved figure, which its progress dates from ("" for none).
     reported_in: str = ""
+    # An indicator counting people (docs/privacy.md): what its progress starts
+    # from (0 for a flow, the baseline for a level), to work it out again from
+    # the rounded count partners see (reports/dashboards/people_counts.py).
+    counts_people: bool = False
+    start: float = 0.0
+
+    @property
+    def progress_hidden(self) -> bool:
+        """A count of people under the threshold, as partners see it ("<5"):
+        no progress is shown for it (docs/privacy.md, "Progress")."""
+        return self.counts_people and isinstance(self.actual_value, str)
 
     @property
     def has_no_report(self) -> bool:
@@ -65,6 +76,9 @@ def score_row(kind: str, node, snapshot: dict | None, **extra) -> ScoreRow:
     scored = {}
     if snapshot is not None:
         scored = {name: snapshot[name] for name in SNAPSHOT_FIELDS if name in snapshot and name != "node_id"}
+    if kind == "indicator":
+        extra.setdefault("counts_people", node.counts_people)
+        extra.setdefault("start", 0.0 if node.aggregation == SUM else float(node.baseline))
     return ScoreRow(kind=kind, id=node.pk, code=node.code, name=node.display_name, **scored, **extra)
 
 

@@ -1,6 +1,6 @@
 """Dashboards, under /dashboards/. The public summary lives at /public/<plan>/ (ntip/urls.py)."""
 
-from django.urls import path
+from django.urls import include, path
 
 from reports.dashboards import views
 
@@ -15,4 +15,6 @@ urlpatterns = [
     path("<str:plan_code>/organisations/", views.organisations, name="organisations"),
     path("<str:plan_code>/organisations/<str:org_code>/", views.organisation, name="organisation"),
     path("<str:plan_code>/justice-chain/", views.justice_chain, name="justice_chain"),
+    # The printable progress report (dashboards:progress-report) builds on these pages: included by name.
+    path("<str:plan_code>/progress-report/", include("reports.progress_report.urls")),
 ]

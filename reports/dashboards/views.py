@@ -2,6 +2,7 @@
 selectors for rows, turn them into figure specs (reports/charts.py), render.
 Every page reads stored scores; none recomputes a plan."""
 
+from dataclasses import replace
 from functools import wraps
 from urllib.parse import urlencode
 
@@ -20,12 +21,13 @@ from plans.access import (
     plan_get_for_user_or_404,
     plans_for_user,
     user_can_revise_targets,
+    user_sees_small_counts,
 )
 from reports.as_of import PeriodNotShown, dashboard_period
 from reports.completeness import period_completeness
 
 # Four pages share their view's name: their reads are called through the module.
-from reports.dashboards import charts
+from reports.dashboards import charts, people_counts
 from reports.dashboards import justice_chain as chain_read
 from reports.dashboards import organisations as health_read
 from reports.dashboards import plan_overview as overview_read
@@ -70,7 +72,7 @@ def dashboard_page(view):
     return wrapped
 
 
-def _as_of(request, plan, *, reader=None) -> dict:
+def as_of_context(request, plan, *, reader=None) -> dict:
     """The "as of" period (``?period=``), the periods to choose from, the
     period's publication and when the scores were computed: what every
     dashboard page shows at its top. A period the reader may not see (after
@@ -96,6 +98,8 @@ def _as_of(request, plan, *, reader=None) -> dict:
         "computed_at": chosen.computed_at,
         "scores_stale": chosen.stale,
         "keep_params": [],
+        # What a hidden count of people shows (docs/privacy.md).
+        "threshold": SUPPRESSION_THRESHOLD,
     }
 
 
@@ -123,13 +127,13 @@ def _kept_html(plan, parts: tuple) -> dict:
     return {"kept_key": key, "kept_seconds": SCORES_CACHE_SECONDS if key else 0}
 
 
-def _chart(chart_id: str, title: str, figure: dict, summary: str) -> dict:
+def chart_block(chart_id: str, title: str, figure: dict, summary: str) -> dict:
     return {"id": chart_id, "title": title, "figure": figure, "summary": summary}
 
 
-def _progress_chart(chart_id: str, title: str, rows) -> dict:
+def progress_chart(chart_id: str, title: str, rows) -> dict:
     """Bars of progress against expected, one per row."""
-    return _chart(chart_id, title, charts.progress_bars_figure(rows), charts.progress_bars_summary(rows))
+    return chart_block(chart_id, title, charts.progress_bars_figure(rows), charts.progress_bars_summary(rows))
 
 
 @require_GET
@@ -143,7 +147,7 @@ def index(request):
 @dashboard_page
 def plan_overview(request, plan_code: str):
     plan = plan_get_for_user_or_404(request.user, plan_code)
-    context = _as_of(request, plan)
+    context = as_of_context(request, plan)
     period = context["period"]
     everything = request.GET.get("attention") == "all"
     overview = scores_cached(
@@ -156,6 +160,9 @@ def plan_overview(request, plan_code: str):
             attention_limit=None if everything else ATTENTION_SHOWN,
         ),
     )
+    exact = user_sees_small_counts(request.user)
+    if not exact:
+        overview = people_counts.protected_overview(overview)
     completeness, _organisations = period_completeness(plan=plan, period=period)
     counts = overview.plan.counts or {}
     context.update(
@@ -163,36 +170,36 @@ def plan_overview(request, plan_code: str):
         completeness=completeness,
         counts=[(status, counts.get(status, 0)) for status in charts.STATUS_ORDER],
         # The sections drawn only from stored scores (plan.html).
-        **_kept_html(plan, ("overview-html", plan.code, period.pk, everything)),
+        **_kept_html(plan, ("overview-html", plan.code, period.pk, everything, exact)),
         # The charts of stored scores as callables, which the template calls:
         # built only when their section is rendered, not when it is kept.
         charts={
-            "overall": lambda: _chart(
+            "overall": lambda: chart_block(
                 "chart-overall",
                 _("Overall progress against expected"),
                 charts.overall_figure(overview.plan),
                 charts.overall_summary(overview.plan),
             ),
-            "pillars": lambda: _progress_chart("chart-pillars", _("Progress by pillar"), overview.pillars),
-            "trend_plan": lambda: _chart(
+            "pillars": lambda: progress_chart("chart-pillars", _("Progress by pillar"), overview.pillars),
+            "trend_plan": lambda: chart_block(
                 "chart-trend-plan",
                 _("Trend by quarter: the plan"),
                 charts.trend_figure(overview.trend_periods, overview.trend[:1]),
                 charts.trend_summary(overview.trend_periods, overview.trend[:1]),
             ),
-            "trend_pillars": lambda: _chart(
+            "trend_pillars": lambda: chart_block(
                 "chart-trend-pillars",
                 _("Trend by quarter: pillars"),
                 charts.trend_figure(overview.trend_periods, overview.trend[1:]),
                 charts.trend_summary(overview.trend_periods, overview.trend[1:]),
             ),
-            "statuses": lambda: _chart(
+            "statuses": lambda: chart_block(
                 "chart-statuses",
                 _("Indicators and activities by status"),
                 charts.status_counts_figure(counts),
                 charts.status_counts_summary(counts),
             ),
-            "completeness": _chart(
+            "completeness": chart_block(
                 "chart-completeness",
                 _("Reports for the period"),
                 charts.completeness_figure(completeness),
@@ -207,13 +214,11 @@ def plan_overview(request, plan_code: str):
 @dashboard_page
 def pillar(request, plan_code: str, code: str):
     plan = plan_get_for_user_or_404(request.user, plan_code)
-    context = _as_of(request, plan)
+    context = as_of_context(request, plan)
     page = _page(_kept, ("pillar", code), pillar_dashboard, plan=plan, code=code, period=context["period"])
     context.update(
         page=page,
-        chart=_progress_chart(
-            "chart-objectives", _("Objectives: progress against expected"), page.objectives
-        ),
+        chart=progress_chart("chart-objectives", _("Objectives: progress against expected"), page.objectives),
     )
     return render(request, "reports/dashboards/pillar.html", context)
 
@@ -222,7 +227,7 @@ def pillar(request, plan_code: str, code: str):
 @dashboard_page
 def objective(request, plan_code: str, code: str):
     plan = plan_get_for_user_or_404(request.user, plan_code)
-    context = _as_of(request, plan)
+    context = as_of_context(request, plan)
     page = _page(
         _kept,
         ("objective", code),
@@ -231,10 +236,12 @@ def objective(request, plan_code: str, code: str):
         code=code,
         period=context["period"],
     )
+    if not user_sees_small_counts(request.user):
+        page = replace(page, indicators=people_counts.protected_scores(page.indicators, False))
     leaves = page.indicators + [a for a in page.activities if not a.cancelled]
     context.update(
         page=page,
-        chart=_progress_chart(
+        chart=progress_chart(
             "chart-leaves", _("Indicators and activities: progress against expected"), leaves
         ),
     )
@@ -245,7 +252,7 @@ def objective(request, plan_code: str, code: str):
 @dashboard_page
 def indicator(request, plan_code: str, code: str):
     plan = plan_get_for_user_or_404(request.user, plan_code)
-    context = _as_of(request, plan)
+    context = as_of_context(request, plan)
     period = context["period"]
     # Review comments on the page depend on who reads it: the secretariat, or
     # one organisation; the page's reads are kept per reader of that kind.
@@ -267,25 +274,32 @@ def indicator(request, plan_code: str, code: str):
             ),
         )
     )
+    # Small counts of people hidden, totals rounded, for partners (docs/privacy.md).
+    exact = user_sees_small_counts(request.user)
+    if not exact:
+        page = people_counts.protected_indicator_page(page)
     baseline, unit = float(page.indicator.baseline), page.indicator.unit
     can_revise = user_can_revise_targets(request.user)
     context.update(
         page=page,
+        people_protected=page.indicator.counts_people and not exact,
         values_more=page.values_total - len(page.values),
         revised=any(t.revised for t in page.targets),
         can_revise_targets=can_revise,
         keep_params=[("targets", page.basis)] if page.basis == BASIS_ORIGINAL else [],
         # The page is drawn from the reads above and who may revise targets only.
-        **_kept_html(plan, ("indicator-html", code, period.pk, reader, basis, every_value, can_revise)),
+        **_kept_html(
+            plan, ("indicator-html", code, period.pk, reader, basis, every_value, can_revise, exact)
+        ),
         # Callables, which the template calls: built only when the page is not kept.
         charts={
-            "trend": lambda: _chart(
+            "trend": lambda: chart_block(
                 "chart-indicator",
                 _("Actual, expected and target by quarter"),
                 charts.indicator_figure(page.points, baseline=baseline, unit=unit),
                 charts.indicator_summary(page.points, baseline=baseline, unit=unit),
             ),
-            "organisations": lambda: _chart(
+            "organisations": lambda: chart_block(
                 "chart-organisations",
                 _("Approved values by organisation"),
                 charts.organisation_values_figure(page.value_periods, page.by_organisation),
@@ -295,7 +309,7 @@ def indicator(request, plan_code: str, code: str):
         category_charts=lambda: [
             (
                 breakdown,
-                _chart(
+                chart_block(
                     f"chart-dimension-{breakdown.code}",
                     breakdown.name,
                     charts.category_figure(breakdown),
@@ -312,7 +326,7 @@ def indicator(request, plan_code: str, code: str):
 @dashboard_page
 def organisation(request, plan_code: str, org_code: str):
     plan = plan_get_for_user_or_404(request.user, plan_code)
-    context = _as_of(request, plan)
+    context = as_of_context(request, plan)
     try:
         organisation = organisations_for_user(request.user).get(code=org_code)
     except ObjectDoesNotExist:
@@ -320,10 +334,12 @@ def organisation(request, plan_code: str, org_code: str):
     card = organisation_scorecard(
         plan=plan, organisation=organisation, period=context["period"], today=timezone.localdate()
     )
+    if not user_sees_small_counts(request.user):
+        card = replace(card, indicators=people_counts.protected_scores(card.indicators, False))
     context.update(
         card=card,
         counts=[(status, card.counts.get(status, 0)) for status in charts.STATUS_ORDER],
-        chart=_chart(
+        chart=chart_block(
             "chart-org-statuses",
             _("Indicators and activities by status"),
             charts.status_counts_figure(card.counts),
@@ -340,7 +356,7 @@ def organisations(request, plan_code: str):
     over the last four quarters up to the period and its leaves at the period
     (reports/dashboards/organisations.py), sorted by ``?sort=``."""
     plan = plan_get_for_user_or_404(request.user, plan_code)
-    context = _as_of(request, plan)
+    context = as_of_context(request, plan)
     period = context["period"]
     health = health_read.reporting_health(
         plan=plan,
@@ -366,13 +382,21 @@ def organisations(request, plan_code: str):
 @dashboard_page
 def justice_chain(request, plan_code: str):
     plan = plan_get_for_user_or_404(request.user, plan_code)
-    context = _as_of(request, plan)
-    tables = _kept(("justice-chain",), chain_read.justice_chain, plan=plan, period=context["period"])
+    context = as_of_context(request, plan)
+    # Partners see counts of people rounded (docs/privacy.md): kept apart.
+    protect = not user_sees_small_counts(request.user)
+    tables = _kept(
+        ("justice-chain", protect),
+        chain_read.justice_chain,
+        plan=plan,
+        period=context["period"],
+        protect=protect,
+    )
     context.update(
         tables=[
             (
                 table,
-                _chart(
+                chart_block(
                     f"chart-chain-{table.chain.key}",
                     _("%(chain)s, per year") % {"chain": table.chain.title},
                     charts.justice_chain_figure(table),
@@ -382,6 +406,7 @@ def justice_chain(request, plan_code: str):
             for table in tables
         ],
         has_warnings=any(y.warnings for table in tables for y in table.years),
+        people_protected=protect,
     )
     return render(request, "reports/dashboards/justice_chain.html", context)
 
@@ -394,11 +419,11 @@ def public_summary(request, plan_code: str):
     asks (a signed-in user gets the same page, and a 404 for a plan that is not public)."""
     anyone = AnonymousUser()
     plan = plan_get_for_user_or_404(anyone, plan_code)
-    context = _as_of(request, plan, reader=anyone)
+    context = as_of_context(request, plan, reader=anyone)
     summary = public_read.public_summary(plan=plan, period=context["period"])
     context.update(
         summary=summary,
         threshold=SUPPRESSION_THRESHOLD,
-        chart=_progress_chart("chart-public-pillars", _("Progress by pillar"), summary.pillars),
+        chart=progress_chart("chart-public-pillars", _("Progress by pillar"), summary.pillars),
     )
     return render(request, "reports/dashboards/public.html", context)

@@ -3,6 +3,14 @@
 One worker fills one plan at a time (a lease on its ScoreState row, taken
 with a conditional UPDATE). Work is idempotent: the snapshots of the periods
 recomputed are replaced whole, so running it twice gives the same rows.
+
+A worker killed half-way (SIGKILL, the machine lost) leaves nothing
+half-written: the scores are written in one transaction, which the database
+rolls back, and the plan's staleness mark is cleared only after it commits.
+Its lease runs out after SCORES_LEASE_SECONDS; then the task's message, acked
+only once done (acks_late), comes back from the broker (visibility timeout)
+or the reconcile task finds the plan still stale, and the recompute is done
+again (docs/operations.md, "Background work").
 """
 
 import datetime
@@ -11,6 +19,7 @@ import logging
 from dataclasses import dataclass
 from typing import NamedTuple
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -22,8 +31,6 @@ from reports.scores.inputs import PlanInputs, plan_scoring_inputs
 
 logger = logging.getLogger(__name__)
 
-# Long enough for the largest plan; a crashed worker's lease runs out after it.
-LEASE = datetime.timedelta(minutes=10)
 # A recompute that keeps being overtaken by new approvals gives up after this
 # many rounds and leaves the plan stale for the next task.
 MAX_ROUNDS = 5
@@ -35,15 +42,20 @@ class RecomputeResult:
     rounds: int = 0
     snapshots: int = 0
     busy: bool = False
+    # When busy: when the other worker's lease runs out, if it never finishes.
+    busy_until: datetime.datetime | None = None
 
 
 def plan_scores_recompute(*, plan_id: int, everything: bool = False) -> RecomputeResult:
     """Recompute the plan's stale scores (or, with ``everything``, all of them)."""
     ScoreState.objects.get_or_create(plan_id=plan_id)
-    if not scores_take_lease(plan_id=plan_id):
+    lease = scores_take_lease(plan_id=plan_id)
+    if lease is None:
         # Another worker holds the plan; it re-reads the staleness mark before it
-        # finishes, so what made us run is not lost.
-        return RecomputeResult(plan_id=plan_id, busy=True)
+        # finishes, so what made us run is not lost. If it died, its lease ends
+        # at busy_until (the task tries again then).
+        busy_until = ScoreState.objects.filter(plan_id=plan_id).values_list("lease_until", flat=True).first()
+        return RecomputeResult(plan_id=plan_id, busy=True, busy_until=busy_until)
     written = rounds = 0
     try:
         while rounds < MAX_ROUNDS:
@@ -59,18 +71,44 @@ def plan_scores_recompute(*, plan_id: int, everything: bool = False) -> Recomput
                 stale_from=None, computed_at=timezone.now()
             ):
                 break
+            # Another round: hold the plan for a whole lease again, or stop if a
+            # slow round let the lease run out and another worker took the plan.
+            lease = scores_renew_lease(plan_id=plan_id, lease=lease)
+            if lease is None:
+                break
     finally:
-        ScoreState.objects.filter(plan_id=plan_id).update(lease_until=None)
+        if lease is not None:
+            scores_release_lease(plan_id=plan_id, lease=lease)
     return RecomputeResult(plan_id=plan_id, rounds=rounds, snapshots=written)
 
 
-def scores_take_lease(*, plan_id: int) -> bool:
+def lease_length() -> datetime.timedelta:
+    """Long enough for the largest plan's round; a worker killed mid-way holds
+    the plan this long at most."""
+    return datetime.timedelta(seconds=settings.SCORES_LEASE_SECONDS)
+
+
+def scores_take_lease(*, plan_id: int) -> datetime.datetime | None:
+    """The plan's lease, if no other worker holds one that is still running:
+    its end, which also names it (see scores_release_lease); else None."""
     now = timezone.now()
-    return bool(
-        ScoreState.objects.filter(
-            Q(lease_until__isnull=True) | Q(lease_until__lt=now), plan_id=plan_id
-        ).update(lease_until=now + LEASE)
-    )
+    until = now + lease_length()
+    taken = ScoreState.objects.filter(
+        Q(lease_until__isnull=True) | Q(lease_until__lt=now), plan_id=plan_id
+    ).update(lease_until=until)
+    return until if taken else None
+
+
+def scores_renew_lease(*, plan_id: int, lease: datetime.datetime) -> datetime.datetime | None:
+    until = timezone.now() + lease_length()
+    renewed = ScoreState.objects.filter(plan_id=plan_id, lease_until=lease).update(lease_until=until)
+    return until if renewed else None
+
+
+def scores_release_lease(*, plan_id: int, lease: datetime.datetime) -> None:
+    """Give the plan back, only if it is still ours: a worker whose lease ran
+    out while it worked must not end the lease of the one that took over."""
+    ScoreState.objects.filter(plan_id=plan_id, lease_until=lease).update(lease_until=None)
 
 
 # What a snapshot says, in the order ScoreRow carries it after its key.

@@ -14,24 +14,25 @@ from tests.factories import (
 pytestmark = pytest.mark.django_db
 
 
-# Pages anyone may open without signing in (public_summary: a plan marked public).
-OPEN_PAGES = {"login", "set_language", "healthz", "public:public_summary"}
+# Pages anyone may open without signing in (public_summary: a plan marked public;
+# the API's schema and its docs hold no data, docs/api.md "The schema").
+OPEN_PAGES = {"login", "set_language", "healthz", "public:public_summary", "schema", "api-docs"}
 
 
-def all_url_names(resolver=None, prefix=""):
+def all_url_names(resolver=None, prefix="", outer=()):
+    """Every named URL with the names of its arguments, those of the includes
+    around it (``<str:plan_code>/progress-report/``) too."""
     resolver = resolver or get_resolver()
     for pattern in resolver.url_patterns:
         if isinstance(pattern, URLResolver):
             namespace = f"{pattern.namespace}:" if pattern.namespace else ""
-            yield from all_url_names(pattern, prefix + namespace)
+            yield from all_url_names(pattern, prefix + namespace, (*outer, *pattern.pattern.converters))
         elif isinstance(pattern, URLPattern) and pattern.name:
-            yield prefix + pattern.name, pattern
+            yield prefix + pattern.name, (*outer, *pattern.pattern.converters)
 
 
-def url_for_test(name, pattern, plan_code):
-    kwargs = {}
-    for key in pattern.pattern.converters:
-        kwargs[key] = plan_code if key == "code" else "1"
+def url_for_test(name, arguments, plan_code):
+    kwargs = {key: plan_code if key in ("code", "plan_code") else "1" for key in arguments}
     return reverse(name, kwargs=kwargs)
 
 

@@ -58,8 +58,9 @@ def test_every_role_reads_the_scores_of_a_period(
     client, scored_plan, who, request, django_assert_max_num_queries
 ):
     token_client(client, request.getfixturevalue(who))
-    # token + user, plan, period, count, page of snapshots
-    with django_assert_max_num_queries(6):
+    # token + user, plan, period, count, page of snapshots, the nodes' names (one
+    # UNION), partners: the indicators counting people; the request log's organisation
+    with django_assert_max_num_queries(8):
         response = client.get("/api/v1/plans/NSP/scores/?period=2024-Q2")
     assert response.status_code == 200
     body = response.json()
@@ -69,6 +70,8 @@ def test_every_role_reads_the_scores_of_a_period(
     assert by_code["I1"] == {
         "node": "indicator",
         "code": "I1",
+        "name": "Indicator I1",
+        "name_km": "",
         "period": "2024-Q2",
         "progress": pytest.approx(0.1),
         "achieved": pytest.approx(0.1),

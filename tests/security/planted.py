@@ -217,6 +217,17 @@ def plant() -> Planted:
     Group.objects.create(name="walkers")
     Token.objects.create(user=users["partner"])
     AuditEvent.objects.create(action="walk.planted", object_repr="planted")
+    # A values file the owner's focal point uploaded into its draft (indicators/imports/), already imported.
+    apps.get_model("indicators", "ImportJob").objects.create(
+        created_by=users["owner_focal_point"],
+        plan=plan,
+        organisation=owner,
+        report=planted.reports["draft"],
+        kind="DRAFT",
+        file=ContentFile(b"indicator,organisation,period,value\n", name="walk.csv"),
+        original_name="walk.csv",
+        state="DONE",
+    )
     plan_scores_recompute(plan_id=plan.pk, everything=True)
     texts = [form for secret in planted.secrets for form in secret.forms]
     clashes = [(a, b) for a in texts for b in texts if a != b and a in b]

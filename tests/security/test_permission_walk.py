@@ -119,6 +119,37 @@ def a_period(which: str, plan_key: str, period_key: str) -> Callable[[Planted], 
     ]
 
 
+def each_export(*datasets: str) -> Callable[[Planted], list[Target]]:
+    """Exports of the plan (dataset.format), e.g. "values.csv"."""
+    return lambda planted: [
+        Target(name, {"code": planted.plan.code, "dataset": name.split(".")[0], "fmt": name.split(".")[1]})
+        for name in datasets
+    ]
+
+
+def each_export_page(*datasets: str) -> Callable[[Planted], list[Target]]:
+    return lambda planted: [
+        Target(t.label, {"plan_code": t.kwargs["code"], **{k: t.kwargs[k] for k in ("dataset", "fmt")}})
+        for t in each_export(*datasets)(planted)
+    ]
+
+
+def the_admins_export(planted: Planted) -> list[Target]:
+    """A long export of the administrator's, written (reports/exports/): theirs alone to open."""
+    from django.core.files.base import ContentFile
+
+    from reports.models import Export
+
+    owner = planted.users["secretariat_admin"]
+    export = Export.objects.filter(user=owner).first()
+    if export is None:
+        export = Export.objects.create(
+            user=owner, plan=planted.plan, dataset="values", format="csv", state="DONE", rows=1
+        )
+        export.file.save("values.csv", ContentFile(b"indicator\n"))
+    return [Target("admin's export", {"pk": export.pk})]
+
+
 def every_period(planted: Planted) -> list[dict]:
     return [{"period": period.code} for period in planted.periods.values()]
 
@@ -140,6 +171,11 @@ def report_list_queries(planted: Planted) -> list[dict]:
 
 
 # --- Who may open what --------------------------------------------------------------
+
+
+def an_import_job(planted: Planted) -> list[Target]:
+    job = apps.get_model("indicators", "ImportJob").objects.get()
+    return [Target("draft", {"pk": job.pk}, "draft")]
 
 
 def report_readers(target: Target) -> frozenset:
@@ -210,6 +246,15 @@ PAGES = {
         SIGNED_IN, each_evidence_id, status=POST_ONLY, post=report_editors, destructive=True
     ),
     "quarterly_report:report_form": Door(report_readers, each_report_page, post=report_editors),
+    # Values files (indicators/imports/): the report's workbook and its upload for those who fill it in,
+    # historical figures for the administrator, a job's page for its uploader alone.
+    "imports:report_workbook": Door(report_editors, each_report_page),
+    "imports:report_upload": Door(SIGNED_IN, each_report_page, status=POST_ONLY, post=report_editors),
+    "imports:historical_upload": Door(ADMIN, the_plan("plan_code"), post=ADMIN),
+    "imports:import_job": Door({"owner_focal_point"}, an_import_job),
+    "imports:import_job_confirm": Door(
+        SIGNED_IN, an_import_job, status=POST_ONLY, post={"owner_focal_point"}
+    ),
     "review:review_queue": Door(
         SECRETARIAT,
         post=SECRETARIAT,
@@ -233,6 +278,15 @@ PAGES = {
     "dashboards:organisations": Door(SIGNED_IN, the_plan("plan_code"), queries=dashboard_queries),
     "dashboards:organisation": Door(SIGNED_IN, each_organisation, queries=dashboard_queries),
     "dashboards:justice_chain": Door(SIGNED_IN, the_plan("plan_code"), queries=dashboard_queries),
+    "dashboards:progress-report": Door(SIGNED_IN, the_plan("plan_code"), queries=every_period),
+    # Exports (reports/exports/, docs/exports.md): what each role may see of the plan;
+    # a long export's page and file are its owner's only.
+    "exports:plan_export": Door(
+        SIGNED_IN, each_export_page("values.csv", "completeness.csv"), queries=every_period
+    ),
+    "exports:my_exports": Door(SIGNED_IN),
+    "exports:export_job": Door(ADMIN, the_admins_export),
+    "exports:export_download": Door(ADMIN, the_admins_export),
     # The plan is public: its summary is open to everyone.
     "public:public_summary": Door(EVERYONE, the_plan("plan_code"), queries=every_period),
     "audit:audit_list": Door(
@@ -251,6 +305,39 @@ API = {
     ),
     "api:plan-completeness": Door(SIGNED_IN, the_plan("code"), queries=every_period),
     "api:plan-periods": Door(SIGNED_IN, the_plan("code")),
+    # The read API (indicators/api.py, reports/values/api.py): structure for every
+    # reader; approved figures, of published quarters for partners.
+    "api:plans": Door(SIGNED_IN, queries=lambda p: [{"public": "true"}, {"year": p.plan.start_year}]),
+    "api:plan": Door(SIGNED_IN, the_plan("code")),
+    "api:organisations": Door(SIGNED_IN, queries=lambda p: [{"kind": "MINISTRY"}]),
+    "api:indicators": Door(
+        SIGNED_IN, queries=lambda p: [{"plan": p.plan.code}, {"organisation": p.owner.code}, {"pillar": "P1"}]
+    ),
+    "api:values": Door(
+        SIGNED_IN,
+        queries=lambda p: [
+            *every_period(p),
+            {"plan": p.plan.code, "indicator": p.indicator.code},
+            {"organisation": p.owner.code},
+        ],
+    ),
+    # The plan workbook: structure only, for whoever sees the plan.
+    "api:plan-workbook": Door(SIGNED_IN, the_plan("code")),
+    # The progress report's workbook: a published quarter for all signed in, an open one not for partners.
+    "api:progress-report": Door(
+        lambda target: SIGNED_IN - ({"partner"} if target.label == "next_to_publish" else set()),
+        lambda p: [
+            *a_period("newest_published", "code", "period")(p),
+            *a_period("next_to_publish", "code", "period")(p),
+        ],
+    ),
+    "api:plan-export": Door(
+        SIGNED_IN,
+        each_export("values.csv", "values.json", "activity-updates.csv", "scores.json", "completeness.csv"),
+        queries=every_period,
+    ),
+    "api:export-job": Door(ADMIN, the_admins_export),
+    "api:export-file": Door(ADMIN, the_admins_export),
     "api:period-publish": Door(
         SIGNED_IN, a_period("next_to_publish", "code", "period"), status=POST_ONLY, post=SECRETARIAT
     ),
@@ -307,6 +394,7 @@ ADMIN_MODELS = {
     # Reports are opened by their organisation (or imported), never added here.
     "indicators.quarterlyreport": NO_ADD,
     "indicators.targetrevision": RECORD,
+    "indicators.importjob": RECORD,  # uploads are looked at; the pages start and confirm them
 }
 
 
@@ -379,7 +467,23 @@ ADMIN_PAGES = {
     "admin/(?P<url>.*)$": Door(NOBODY, lambda p: [Target("unknown", {"url": "no-such-page/"})]),
 }
 
-DOORS = {**PAGES, **API, **admin_doors(), **ADMIN_PAGES}
+# The plan workbook's import and export buttons (indicators/imports/admin.py),
+# for the administrator only; the confirmation of an import is POST only.
+WORKBOOK_SHEETS = ("plans_plan", "plans_organisation", "indicators_dimension", "strategies_pillar")
+WORKBOOK_SHEETS += ("strategies_objective", "indicators_indicator", "strategies_activity")
+WORKBOOK_ADMIN = {
+    f"admin:{model}_{view}": Door(ADMIN, status=POST_ONLY if view == "process_import" else 200, post=ADMIN)
+    for model in WORKBOOK_SHEETS
+    for view in ("import", "process_import", "export")
+}
+
+# The API's OpenAPI schema and its Swagger UI (ntip/urls.py): open, they hold no data.
+API_DOCS = {
+    "schema": Door(EVERYONE),
+    "api-docs": Door(EVERYONE, queries=lambda p: [{"script": ""}]),
+}
+
+DOORS = {**PAGES, **API, **API_DOCS, **admin_doors(), **ADMIN_PAGES, **WORKBOOK_ADMIN}
 
 
 # --- The walk --------------------------------------------------------------------

@@ -1,3 +1,5 @@
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.core.management.base import BaseCommand, CommandError
 
 from indicators.imports.values import values_import
@@ -17,10 +19,24 @@ class Command(BaseCommand):
         )
         parser.add_argument("--plan", metavar="CODE", help="the plan, when there is more than one")
         parser.add_argument("--dry-run", action="store_true", help="check and count, write nothing")
+        parser.add_argument(
+            "--user",
+            metavar="USERNAME",
+            help="who imports (their rights; the history and the audit trail name them); else the system",
+        )
 
-    def handle(self, *args, file, approve=False, plan=None, dry_run=False, **options):
+    def handle(self, *args, file, approve=False, plan=None, dry_run=False, user=None, **options):
+        actor = None
+        if user:
+            actor = get_user_model().objects.filter(username=user, is_active=True).first()
+            if actor is None:
+                raise CommandError(f"No active user {user}.")
         try:
-            result = values_import(actor=None, path_or_file=file, approve=approve, dry_run=dry_run, plan=plan)
+            result = values_import(
+                actor=actor, path_or_file=file, approve=approve, dry_run=dry_run, plan=plan
+            )
         except OSError as error:
             raise CommandError(f"Cannot read {file}: {error}") from error
+        except PermissionDenied as refusal:
+            raise CommandError(str(refusal)) from refusal
         print_result(self, result)

@@ -3,7 +3,7 @@
 import pytest
 
 from indicators.quarterly_report.workflow import report_approve
-from reports.dashboards.indicator import _target_to_date
+from reports.dashboards.indicator import target_to_date
 from reports.scores.recompute import plan_scores_recompute
 from tests.factories import IndicatorFactory, approved_report
 from tests.reports.dashboards.builders import AS_OF
@@ -42,9 +42,9 @@ def test_indicator_page_shows_only_figures_up_to_the_chosen_period(client, plan,
 
 def test_the_target_line_adds_up_the_years_of_a_flow_and_not_of_a_level():
     targets = {2024: 100.0, 2025: 120.0, 2026: 150.0}
-    assert [_target_to_date("SUM", targets, y) for y in (2024, 2025, 2026)] == [100, 220, 370]
-    assert [_target_to_date("LATEST", targets, y) for y in (2024, 2025, 2026)] == [100, 120, 150]
-    assert _target_to_date("SUM", targets, 2027) is None
+    assert [target_to_date("SUM", targets, y) for y in (2024, 2025, 2026)] == [100, 220, 370]
+    assert [target_to_date("LATEST", targets, y) for y in (2024, 2025, 2026)] == [100, 120, 150]
+    assert target_to_date("SUM", targets, 2027) is None
 
 
 def test_the_indicator_page_shows_a_figure_as_soon_as_it_is_approved(
