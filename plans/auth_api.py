@@ -7,6 +7,8 @@ lockout, as the login page is.
 """
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import OpenApiResponse, extend_schema, inline_serializer
 from rest_framework import serializers, status
 from rest_framework.authtoken.models import Token
@@ -41,6 +43,18 @@ class TokenEndpointThrottle(AnonRateThrottle):
         return super().allow_request(request, view)
 
 
+class TokenRequestSerializer(AuthTokenSerializer):
+    """DRF's, with a username no longer than a user's can be: a longer one is a
+    400 on its field before anything reads it (django-axes would try to record
+    the failed attempt in a 255-character column, a 500 on PostgreSQL)."""
+
+    username = serializers.CharField(
+        label=_("Username"),
+        write_only=True,
+        max_length=get_user_model()._meta.get_field("username").max_length,
+    )
+
+
 TokenAnswer = inline_serializer(
     "Token", fields={"token": serializers.CharField(), "expires": serializers.DateTimeField()}
 )
@@ -58,13 +72,13 @@ class TokenView(APIView):
         return []
 
     @extend_schema(
-        request=AuthTokenSerializer,
+        request=TokenRequestSerializer,
         responses={200: TokenAnswer, **errors(400, 429)},
         auth=[],
         description="Your token for a username and password, and when it expires (docs/api.md, Tokens).",
     )
     def post(self, request):
-        serializer = AuthTokenSerializer(data=request.data, context={"request": request})
+        serializer = TokenRequestSerializer(data=request.data, context={"request": request})
         if not serializer.is_valid():
             # axes marks the request when this attempt reached, or was made
             # during, a lockout: the password was not even checked.

@@ -185,3 +185,12 @@ def test_nobody_else_sees_the_tokens(client, reviewer, partner):
     client.force_login(reviewer)
 
     assert client.get("/admin/authtoken/tokenproxy/").status_code in (302, 403)
+
+
+def test_a_username_longer_than_any_user_can_have_is_a_400_on_its_field(client):
+    # schemathesis found it: the failed attempt's record (django-axes) holds 255
+    # characters, and PostgreSQL refused a longer name with a 500.
+    response = client.post("/api/v1/auth/token/", {"username": "u" * 300, "password": "x"})
+
+    assert response.status_code == 400
+    assert list(response.json()) == ["username"]
