@@ -17,6 +17,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from reports.dashboards.charts import status_label
+from reports.exports.writers import cell_escaped
 from reports.progress_report.selectors import ProgressReport
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -25,16 +26,8 @@ PERCENT = "0.0%"
 WHOLE = "#,##0"
 DECIMAL = "#,##0.00"
 
-# What a spreadsheet may take for the start of a formula (OWASP, "CSV injection").
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
 BOLD = Font(bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
-
-
-def cell_text(value: str) -> str:
-    """Text as a cell may hold it: a leading apostrophe where it would start a formula."""
-    return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
 def workbook_filename(report: ProgressReport) -> str:
@@ -82,7 +75,7 @@ class Sheet:
     def _value(value):
         if value is None or isinstance(value, bool | float | int):
             return value
-        return cell_text(str(value))
+        return cell_escaped(str(value))
 
 
 def _percents(*columns: int) -> dict[int, str]:

@@ -12,7 +12,7 @@ from reports.completeness import period_completeness
 from reports.dashboards.justice_chain import justice_chain
 from reports.dashboards.objective import objective_dashboard
 from reports.dashboards.plan_overview import plan_overview
-from reports.progress_report.workbook import cell_text
+from reports.exports.writers import cell_escaped
 from tests.conftest import token_client
 from tests.reports.progress_report.conftest import (
     FORMULA_ACTION,
@@ -182,12 +182,12 @@ def test_text_a_spreadsheet_would_take_for_a_formula_is_escaped(client, plan, re
 
 @pytest.mark.parametrize("text", ["=1+1", "+1", "-1", "@SUM(A1)", "\tx", "\rx"])
 def test_every_start_of_a_formula_gets_a_leading_apostrophe(text):
-    assert cell_text(text) == "'" + text
+    assert cell_escaped(text) == "'" + text
 
 
 @pytest.mark.parametrize("text", ["Floods", "<5", "—", "2024-Q4", ""])
 def test_other_text_is_left_as_it_is(text):
-    assert cell_text(text) == text
+    assert cell_escaped(text) == text
 
 
 def test_a_partner_sees_a_small_count_of_victims_as_less_than_five(client, plan, partner, reviewer):
