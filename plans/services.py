@@ -44,6 +44,25 @@ def audit_record(
     )
 
 
+def audit_record_many(*, actor, action: str, targets: list[tuple[Model, dict]], plan: Plan | None = None):
+    """audit_record() for many targets at once, each with its details: one
+    insert (a values file records a step for each of hundreds of reports)."""
+    if actor is not None and not actor.is_authenticated:
+        actor = None
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            actor=actor,
+            action=action,
+            plan=plan,
+            object_type=target._meta.label,
+            object_id=str(target.pk),
+            object_repr=str(target)[:300],
+            details=details or {},
+        )
+        for target, details in targets
+    )
+
+
 def plan_period_rows(plan: Plan) -> list[dict]:
     """Every quarter of the plan's years, numbered from 1, with its default deadline."""
     rows = []

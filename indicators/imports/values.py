@@ -35,7 +35,12 @@ from indicators.models import (
     cell_key,
     value_errors,
 )
-from indicators.quarterly_report.expected import report_expected_activities, report_expected_indicators
+from indicators.quarterly_report.from_file import (
+    ReportFill,
+    ReportsRefused,
+    reports_fill,
+    reports_fill_errors,
+)
 from indicators.quarterly_report.services import (
     IMPORT_REASON,
     ActivityLine,
@@ -43,11 +48,7 @@ from indicators.quarterly_report.services import (
     ReportConflict,
     TransitionNotAllowed,
     line_field,
-    lines_errors,
-    report_open,
-    report_save,
 )
-from indicators.quarterly_report.workflow import report_import
 from plans.access import user_fills_in_reports, user_is_admin
 from plans.formatting import plain_number
 from plans.models import Organisation, Plan
@@ -118,15 +119,17 @@ def values_import(
 ) -> ImportResult:
     """Fill quarterly reports from a values file (XLSX, or one CSV sheet).
 
-    Without ``approve`` the figures go into each organisation's report for the
-    period as a draft, through report_open and report_save as if typed into the
-    form; reports already submitted or approved are refused. With ``approve``
-    (a secretariat administrator, or the system when ``actor`` is None) the
-    reports are stored as approved through report_import, which records the
-    approval as report_approve does and marks the plan's scores stale.
+    Every report's lines are written by reports_fill (quarterly_report/
+    from_file.py), with the checks and records of report_open and report_save
+    for all of them at once. Without ``approve`` the figures go into each
+    organisation's report for the period as a draft, as if typed into the form;
+    reports already submitted or approved are refused. With ``approve`` (a
+    secretariat administrator, or the system when ``actor`` is None) the
+    reports are stored as approved, each approval recorded as report_approve
+    records it, and the plan's scores are marked stale once.
     ``plan`` is a plan code, by default the only plan; ``into_report`` limits
     the file to that one report (the report page's upload). ``progress`` is
-    told ("reading", rows read, 0) and ("writing", reports done, reports).
+    told ("reading", rows read, 0) and ("writing", 0, reports) before writing.
 
     The file is read a row at a time and refused past settings.IMPORT_MAX_ROWS
     rows. Two imports into the same report at once: the second is refused
@@ -663,9 +666,11 @@ class ValuesRun:
     # -- writing --------------------------------------------------------------
 
     def write(self, figures: list[Figure], updates: list[Update]) -> list[QuarterlyReport]:
-        """Write every figure and update into its report through the report's
-        services; the reports that changed are returned. Lines a report's own
-        checks refuse are reported on their rows."""
+        """Write every figure and update into its report through the reports'
+        one write path for files (reports_fill: the checks and records of
+        report_save, for all the reports at once); the reports that changed
+        are returned. Lines a report's own checks refuse are reported on their
+        rows; a dry run only checks them."""
         by_report = defaultdict(lambda: ([], []))
         for figure in figures:
             by_report[figure.organisation, figure.period][0].append(figure)
@@ -679,92 +684,72 @@ class ValuesRun:
         old_updates = {
             (u.report_id, u.activity_id): u for u in ActivityUpdate.objects.filter(report__in=reports)
         }
-        changed = []
-        for done, ((organisation, period), (report_figures, report_updates)) in enumerate(by_report.items()):
-            if self.progress is not None and done % 20 == 0:
-                self.progress("writing", done, len(by_report))
+        fills, rows = [], {}
+        for (organisation, period), (report_figures, report_updates) in by_report.items():
             report = self.reports.get((organisation.pk, period.pk))
             report_id = report.pk if report else None
-            # Where each line's messages go: report_save keys them by line_field().
-            rows: dict[str, tuple[str, int, str]] = {}
+            # Where each line's messages go: lines_errors keys them by line_field().
+            lines_rows: dict[str, tuple[str, int, str]] = {}
             indicator_lines = [
                 line
                 for figure in report_figures
-                if (line := self.figure_line(figure, old_values.get((report_id, figure.indicator.pk)), rows))
+                if (
+                    line := self.figure_line(
+                        figure, old_values.get((report_id, figure.indicator.pk)), lines_rows
+                    )
+                )
             ]
             activity_lines = [
                 line
                 for update in report_updates
-                if (line := self.update_line(update, old_updates.get((report_id, update.activity.pk)), rows))
+                if (
+                    line := self.update_line(
+                        update, old_updates.get((report_id, update.activity.pk)), lines_rows
+                    )
+                )
             ]
             unchanged = report is not None and not (indicator_lines or activity_lines)
             if unchanged and (not self.approve or report.state == ReportState.APPROVED):
                 self.result.count("reports", "unchanged")
                 continue
-            written = self.report_apply(organisation, period, report, indicator_lines, activity_lines, rows)
-            if written is not None:
-                self.result.count("reports", "updated" if report_id else "created")
-                changed.append(written)
-        if self.approve and changed and self.result.ok and not self.dry_run:
+            self.result.count("reports", "updated" if report_id else "created")
+            fills.append(ReportFill(organisation, period, report, indicator_lines, activity_lines))
+            rows[organisation.pk, period.pk] = lines_rows
+        if not fills:
+            return []
+        if self.progress is not None:
+            self.progress("writing", 0, len(fills))
+        written = self.fill(fills, rows)
+        if self.approve and written and self.result.ok and not self.dry_run:
             # Once for the whole file rather than once per report: the same mark.
-            scores_mark_stale(plan_id=self.plan.pk, from_index=min(r.period.index for r in changed))
-        return changed
+            scores_mark_stale(plan_id=self.plan.pk, from_index=min(r.period.index for r in written))
+        return written
 
-    def report_apply(self, organisation, period, report, indicator_lines, activity_lines, rows: dict):
-        """Check (a dry run) or write one report's lines; the report, or None
-        when its lines were refused (reported on their rows)."""
+    def fill(self, fills: list[ReportFill], rows: dict) -> list[QuarterlyReport]:
+        """Check (a dry run) or write the reports' lines; the reports, or none
+        when some lines were refused (reported on their rows)."""
         try:
             if self.dry_run:
-                self.report_check(organisation, period, report, indicator_lines, activity_lines)
-                return report or QuarterlyReport(organisation=organisation, period=period)
-            return self.report_write(organisation, period, report, indicator_lines, activity_lines)
-        except ValidationError as error:
-            for key, messages in error.message_dict.items():
-                sheet, line, column = rows.get(key, ("", None, ""))
-                for message in messages:
-                    self.error(sheet, line, column, message)
-        except (ReportConflict, TransitionNotAllowed) as refusal:
+                errors = reports_fill_errors(plan=self.plan, fills=fills, approve=self.approve)
+                if errors:
+                    raise ReportsRefused(errors)
+                return [
+                    fill.report or QuarterlyReport(organisation=fill.organisation, period=fill.period)
+                    for fill in fills
+                ]
+            return reports_fill(
+                actor=self.actor, plan=self.plan, fills=fills, approve=self.approve, reason=IMPORT_REASON
+            )
+        except ReportsRefused as refused:
+            for key, messages_by_field in refused.errors.items():
+                for field, messages in messages_by_field.items():
+                    sheet, line, column = rows[key].get(field, ("", None, ""))
+                    for message in messages:
+                        self.error(sheet, line, column, message)
+        except (ReportConflict, TransitionNotAllowed, PermissionDenied) as refusal:
             # The report moved on while the file was read (submitted, saved by someone).
             self.error("", None, "", str(refusal))
-        return None
-
-    def report_check(self, organisation, period, report, indicator_lines, activity_lines) -> None:
-        """A dry run: the lines checked by the one check report_save and
-        report_import run (lines_errors), nothing written. Who may write and
-        the report's state and quarter were checked on the rows already."""
-        report = report or QuarterlyReport(organisation=organisation, period=period)
-        errors = lines_errors(
-            report_expected_indicators(report),
-            report_expected_activities(report),
-            indicator_lines,
-            activity_lines,
-        )
-        if errors:
-            raise ValidationError(errors)
-
-    def report_write(self, organisation, period, report, indicator_lines, activity_lines) -> QuarterlyReport:
-        """A person's draft goes through report_open and report_save, as the form
-        does; the system's drafts and approved figures through report_import."""
-        if self.approve or self.actor is None:
-            return report_import(
-                actor=self.actor,
-                organisation=organisation,
-                period=period,
-                indicator_lines=indicator_lines,
-                activity_lines=activity_lines,
-                approve=self.approve,
-                mark_scores_stale=False,
-                reason=IMPORT_REASON,
-            )
-        report = report or report_open(actor=self.actor, organisation=organisation, period=period)
-        return report_save(
-            actor=self.actor,
-            report=report,
-            version=report.version,
-            indicator_lines=indicator_lines,
-            activity_lines=activity_lines,
-            reason=IMPORT_REASON,
-        )
+        return []
 
     def figure_line(self, figure: Figure, old: IndicatorValue | None, rows: dict) -> IndicatorLine | None:
         """The line that writes ``figure``, None when it is already stored as it is.

@@ -567,10 +567,11 @@ class ReportDetailView(APIView):
         version, sections, errors = save_input(request)
         indicator_lines, indicator_errors = self.indicator_lines(report, sections.get("indicator_values"))
         activity_lines, activity_errors = self.activity_lines(report, sections.get("activity_updates"))
+        expected = report_expected_indicators(report), report_expected_activities(report)
         check = report_lines_check(
             report=report,
-            indicators=report_expected_indicators(report),
-            activities=report_expected_activities(report),
+            indicators=expected[0],
+            activities=expected[1],
             indicator_lines=indicator_lines,
             activity_lines=activity_lines,
         )
@@ -589,6 +590,7 @@ class ReportDetailView(APIView):
                 version=version,
                 indicator_lines=indicator_lines,
                 activity_lines=activity_lines,
+                expected=expected,
             ),
             report=report,
         )

@@ -7,12 +7,14 @@ history with who wrote it). Submitting, approving and the other steps after it
 are in workflow.py; evidence files in evidence.py.
 """
 
+from dataclasses import dataclass
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from indicators.models import (
     ActivityUpdate,
@@ -109,6 +111,7 @@ def report_save(
     indicator_lines: list[IndicatorLine],
     activity_lines: list[ActivityLine],
     reason: str = "",
+    expected: tuple[dict, dict] | None = None,
 ) -> QuarterlyReport:
     """Save the figures of a DRAFT or RETURNED report.
 
@@ -116,7 +119,10 @@ def report_save(
     saved since, ReportConflict is raised and nothing is written. Empty lines
     remove what was saved for them. Bad figures raise ValidationError keyed by
     line_field() names, and nothing is written. ``reason`` goes into each
-    line's history (the values import names itself).
+    line's history (the values import names itself). ``expected`` is what the
+    report owes (report_expected_indicators, report_expected_activities) when
+    the caller has read it already for the same report (the API checks the
+    lines before saving): it is not read twice.
     """
     if not user_can_edit_report(actor, report.organisation):
         raise PermissionDenied(_("You may not edit %(org)s's report.") % {"org": report.organisation.code})
@@ -125,8 +131,10 @@ def report_save(
             _("This report is %(state)s and can no longer be edited.") % {"state": report.get_state_display()}
         )
     require_period_begun(report.period)
-    indicators = report_expected_indicators(report)
-    activities = report_expected_activities(report)
+    indicators, activities = expected or (
+        report_expected_indicators(report),
+        report_expected_activities(report),
+    )
     errors = lines_errors(indicators, activities, indicator_lines, activity_lines)
     if errors:
         raise ValidationError(errors)
@@ -233,45 +241,84 @@ def report_lines_write(
     reason: str = "",
 ) -> None:
     """Write checked lines (one per indicator and activity) into the report,
-    each row's history naming ``actor`` (and ``reason``, for an import).
+    each row's history naming ``actor`` (and ``reason``, for an import)."""
+    reports_lines_write(
+        actor=actor,
+        writes=[LinesWrite(report, indicators, indicator_lines, activity_lines, is_new)],
+        reason=reason,
+    )
 
-    What the report already holds is read once for all its lines (not at all
-    when ``is_new``), not once per line. A stored figure or update is changed
-    or removed row by row; the new ones are inserted together
-    (report_lines_create): a values file fills hundreds of reports."""
+
+@dataclass
+class LinesWrite:
+    """Checked lines for one report; ``is_new`` when it holds nothing yet."""
+
+    report: QuarterlyReport
+    indicators: dict[int, Indicator]
+    indicator_lines: list[IndicatorLine]
+    activity_lines: list[ActivityLine]
+    is_new: bool = False
+
+
+def reports_lines_write(*, actor, writes: list[LinesWrite], reason: str = "") -> None:
+    """report_lines_write() for many reports at once (a values file fills
+    hundreds): what they already hold is read in one query per kind of row,
+    not once per report or line. A stored figure or update is changed or
+    removed row by row; the new ones of all the reports are inserted together
+    (LinesCreated)."""
+    stored = [w for w in writes if not w.is_new]
     values, updates = {}, {}
-    if indicator_lines and not is_new:
+    if any(w.indicator_lines for w in stored):
         values = {
-            value.indicator_id: value
+            (value.report_id, value.indicator_id): value
             for value in IndicatorValue.objects.filter(
-                report=report, indicator_id__in=[line.indicator_id for line in indicator_lines]
+                report__in=[w.report for w in stored if w.indicator_lines]
             )
             .order_by()
             # Unordered: the models' default order joins up to the plan to sort.
             .prefetch_related(Prefetch("cells", queryset=DisaggregatedValue.objects.order_by()))
         }
-    if activity_lines and not is_new:
+    if any(w.activity_lines for w in stored):
         updates = {
-            update.activity_id: update
+            (update.report_id, update.activity_id): update
             for update in ActivityUpdate.objects.filter(
-                report=report, activity_id__in=[line.activity_id for line in activity_lines]
+                report__in=[w.report for w in stored if w.activity_lines]
             ).order_by()
         }
-    history_baselines_record(list(values.values()), list(updates.values()))
-    for line in indicator_lines:
-        if line.indicator_id in values:
-            indicator_value_write(actor=actor, line=line, existing=values[line.indicator_id], reason=reason)
-    for line in activity_lines:
-        if line.activity_id in updates:
-            activity_update_write(actor=actor, line=line, existing=updates[line.activity_id], reason=reason)
-    report_lines_create(
-        actor=actor,
-        report=report,
-        indicators=indicators,
-        indicator_lines=[line for line in indicator_lines if line.indicator_id not in values],
-        activity_lines=[line for line in activity_lines if line.activity_id not in updates],
-        reason=reason,
-    )
+    # Only the rows these lines write count: a line left out keeps its row as it is.
+    lined_values = [
+        values[w.report.pk, line.indicator_id]
+        for w in stored
+        for line in w.indicator_lines
+        if (w.report.pk, line.indicator_id) in values
+    ]
+    lined_updates = [
+        updates[w.report.pk, line.activity_id]
+        for w in stored
+        for line in w.activity_lines
+        if (w.report.pk, line.activity_id) in updates
+    ]
+    history_baselines_record(lined_values, lined_updates)
+    new, changed = LinesCreated(), LinesChanged()
+    for w in writes:
+        for line in w.indicator_lines:
+            existing = values.get((w.report.pk, line.indicator_id))
+            if existing is not None:
+                changed.add_value(actor=actor, line=line, existing=existing, new=new, reason=reason)
+        for line in w.activity_lines:
+            existing = updates.get((w.report.pk, line.activity_id))
+            if existing is not None:
+                changed.add_update(actor=actor, line=line, existing=existing, reason=reason)
+        new.add(
+            actor=actor,
+            report=w.report,
+            indicators=w.indicators,
+            indicator_lines=[li for li in w.indicator_lines if (w.report.pk, li.indicator_id) not in values],
+            activity_lines=[li for li in w.activity_lines if (w.report.pk, li.activity_id) not in updates],
+            reason=reason,
+        )
+    changed.write(actor=actor, reason=reason)
+    new.insert(actor=actor, reason=reason)
 
 
 def history_baselines_record(values: list[IndicatorValue], updates: list[ActivityUpdate]) -> None:
@@ -292,77 +339,109 @@ def history_baselines_record(values: list[IndicatorValue], updates: list[Activit
             model.history.bulk_history_create(untracked, default_change_reason=STATE_BEFORE_HISTORY)
 
 
-def report_lines_create(
-    *,
-    actor,
-    report: QuarterlyReport,
-    indicators: dict[int, Indicator],
-    indicator_lines: list[IndicatorLine],
-    activity_lines: list[ActivityLine],
-    reason: str = "",
-) -> None:
-    """Lines with nothing stored yet: each is a new row (an empty line has
-    nothing to remove), so they are inserted a kind at a time, each row with
-    the history record its save() would have written (same user, type "+")."""
-    values, cells = [], []
-    for line in indicator_lines:
-        if line.is_empty:
-            continue
-        value = IndicatorValue(report=report, indicator=indicators[line.indicator_id], **line.stored)
-        values.append(stamp(value, actor=actor, reason=reason))
-        for key, number in line.given_cells.items():
-            cell = DisaggregatedValue(indicator_value=value, cell=key, value=number)
-            cells.append(stamp(cell, actor=actor, reason=reason))
-    updates = [
-        stamp(
-            ActivityUpdate(report=report, activity_id=line.activity_id, **line.stored),
-            actor=actor,
-            reason=reason,
+class LinesCreated:
+    """Lines with nothing stored yet, of one report or many: each is a new row
+    (an empty line has nothing to remove), so they are inserted a kind at a
+    time, each row with the history record its save() would have written
+    (same user, type "+")."""
+
+    def __init__(self):
+        self.values, self.cells, self.updates = [], [], []
+
+    def add(self, *, actor, report, indicators, indicator_lines, activity_lines, reason="") -> None:
+        for line in indicator_lines:
+            if line.is_empty:
+                continue
+            value = IndicatorValue(report=report, indicator=indicators[line.indicator_id], **line.stored)
+            self.values.append(stamp(value, actor=actor, reason=reason))
+            for key, number in line.given_cells.items():
+                cell = DisaggregatedValue(indicator_value=value, cell=key, value=number)
+                self.cells.append(stamp(cell, actor=actor, reason=reason))
+        for line in activity_lines:
+            if not line.is_empty:
+                update = ActivityUpdate(report=report, activity_id=line.activity_id, **line.stored)
+                self.updates.append(stamp(update, actor=actor, reason=reason))
+
+    def insert(self, *, actor, reason="") -> None:
+        # The values first: bulk_create gives them their ids, which the cells refer to.
+        kinds = (
+            (IndicatorValue, self.values),
+            (DisaggregatedValue, self.cells),
+            (ActivityUpdate, self.updates),
         )
-        for line in activity_lines
-        if not line.is_empty
-    ]
-    # The values first: bulk_create gives them their ids, which the cells refer to.
-    for model, rows in ((IndicatorValue, values), (DisaggregatedValue, cells), (ActivityUpdate, updates)):
-        if rows:
-            # default_user too: on a database that returns no ids from a bulk
-            # insert, simple-history reads the rows again and loses _history_user.
-            bulk_create_with_history(rows, model, default_user=actor, default_change_reason=reason)
+        for model, rows in kinds:
+            if rows:
+                # default_user too: on a database that returns no ids from a bulk
+                # insert, simple-history reads the rows again and loses _history_user.
+                bulk_create_with_history(rows, model, default_user=actor, default_change_reason=reason)
 
 
-def indicator_value_write(*, actor, line: IndicatorLine, existing: IndicatorValue, reason: str = "") -> None:
-    """Store one line over the value the report already holds for its
-    indicator (with its cells prefetched): changed, or removed when emptied.
-    Lines with nothing stored yet go through report_lines_create."""
-    stamp(existing, actor=actor, reason=reason)
-    if line.is_empty:
-        existing.delete()
-        return
-    cells = line.given_cells
-    for name, value in line.stored.items():
-        setattr(existing, name, value)
-    existing.save()
-    stored = {c.cell: c for c in existing.cells.all()}
-    for key, cell in sorted(stored.items()):
-        if key not in cells:
-            stamp(cell, actor=actor, reason=reason).delete()
-    for key, number in cells.items():
-        cell = stored.get(key) or DisaggregatedValue(indicator_value=existing, cell=key)
-        if cell.pk is None or cell.value != number:
-            cell.value = number
-            stamp(cell, actor=actor, reason=reason).save()
+class LinesChanged:
+    """Lines over what a report already holds (rows prefetched with their
+    cells): each changed row is updated in one UPDATE per kind of row with
+    the history records its save() would have written (type "~", same user
+    and reason), a row emptied is removed (its history says so). A new cell of
+    a stored figure is inserted with the new rows (LinesCreated)."""
 
+    VALUE_FIELDS = ("value", "note", "gap_reason", "corrective_action")
+    UPDATE_FIELDS = ("status", "percent_complete", "note")
 
-def activity_update_write(*, actor, line: ActivityLine, existing: ActivityUpdate, reason: str = "") -> None:
-    """Store one line over the update the report already holds for its
-    activity: changed, or removed when emptied."""
-    stamp(existing, actor=actor, reason=reason)
-    if line.is_empty:
-        existing.delete()
-        return
-    for name, value in line.stored.items():
-        setattr(existing, name, value)
-    existing.save()
+    def __init__(self):
+        self.removed, self.values, self.cells, self.updates = [], [], [], []
+
+    def add_value(
+        self, *, actor, line: IndicatorLine, existing: IndicatorValue, new: "LinesCreated", reason=""
+    ):
+        stamp(existing, actor=actor, reason=reason)
+        if line.is_empty:
+            self.removed.append(existing)
+            return
+        for name, value in line.stored.items():
+            setattr(existing, name, value)
+        self.values.append(existing)
+        cells = line.given_cells
+        stored = {c.cell: c for c in existing.cells.all()}
+        for key, cell in sorted(stored.items()):
+            if key not in cells:
+                self.removed.append(stamp(cell, actor=actor, reason=reason))
+        for key, number in cells.items():
+            cell = stored.get(key)
+            if cell is None:
+                new.cells.append(
+                    stamp(
+                        DisaggregatedValue(indicator_value=existing, cell=key, value=number),
+                        actor=actor,
+                        reason=reason,
+                    )
+                )
+            elif cell.value != number:
+                cell.value = number
+                self.cells.append(stamp(cell, actor=actor, reason=reason))
+
+    def add_update(self, *, actor, line: ActivityLine, existing: ActivityUpdate, reason=""):
+        stamp(existing, actor=actor, reason=reason)
+        if line.is_empty:
+            self.removed.append(existing)
+            return
+        for name, value in line.stored.items():
+            setattr(existing, name, value)
+        self.updates.append(existing)
+
+    def write(self, *, actor, reason="") -> None:
+        # Removed one by one: rare, and delete() records the history of each
+        # row and of the cells it takes with it.
+        for row in self.removed:
+            row.delete()
+        kinds = (
+            (IndicatorValue, self.values, self.VALUE_FIELDS),
+            (DisaggregatedValue, self.cells, ("value",)),
+            (ActivityUpdate, self.updates, self.UPDATE_FIELDS),
+        )
+        for model, rows, fields in kinds:
+            if rows:
+                bulk_update_with_history(
+                    rows, model, list(fields), default_user=actor, default_change_reason=reason
+                )
 
 
 def require_editable(report: QuarterlyReport) -> None:

@@ -1,6 +1,6 @@
 """A quarterly report's steps after it is filled in: submit, approve, return,
 reopen (one function each, used alike by the pages, the API and the values
-import), and figures from a values file stored as a draft or as approved.
+import). Figures from a values file, as drafts or as approved: from_file.py.
 
     DRAFT ──submit──▶ SUBMITTED ──approve──▶ APPROVED
       ▲                  │                     │
@@ -22,22 +22,14 @@ from indicators.models import LineComment, QuarterlyReport, ReportEvent, ReportS
 from indicators.quarterly_report.expected import report_expected_activities, report_expected_indicators
 from indicators.quarterly_report.services import (
     EDITABLE_STATES,
-    ActivityLine,
-    IndicatorLine,
     TransitionNotAllowed,
-    claim_version,
     line_field,
-    lines_errors,
-    report_lines_write,
     report_lock,
     report_reload,
     report_saved_by,
-    require_editable,
-    require_period_begun,
 )
 from indicators.quarterly_report.validation import submission_errors
 from plans.access import user_can_edit_report, user_can_review
-from plans.models import Organisation, ReportingPeriod
 from plans.services import audit_record, scores_mark_stale
 
 # The most a comment on one line may hold (as the review's comment box).
@@ -249,96 +241,4 @@ def transition(
         plan=report.period.plan,
         details={"from": before, "comment": comment.strip(), **(details or {})},
     )
-    return report
-
-
-# Stored with the report's history; kept in English like the other event comments.
-IMPORTED_AS_APPROVED = "imported as approved"
-
-
-@transaction.atomic
-def report_import(
-    *,
-    actor,
-    organisation: Organisation,
-    period: ReportingPeriod,
-    indicator_lines: list[IndicatorLine],
-    activity_lines: list[ActivityLine],
-    approve: bool,
-    mark_scores_stale: bool = True,
-    reason: str = "",
-) -> QuarterlyReport:
-    """Figures from a values file (indicators/imports.py) for what report_open
-    and report_save cannot do: the system filling a draft (``actor`` None, the
-    command line), and historical figures stored straight as approved.
-
-    The lines are checked and written with report_save's rules and helpers.
-    With ``approve`` they go into the report whatever its state, and the report
-    is recorded as approved the way report_approve records it: a ReportEvent,
-    the audit trail, the plan's scores stale from this period on. A person must
-    be both allowed to fill the report in and to approve it: the secretariat
-    administrator. ``mark_scores_stale`` False leaves marking the scores to
-    the caller, which approves many reports and marks the plan once, from the
-    earliest of their periods. ``reason`` goes into each line's history.
-    """
-    if actor is not None:
-        if not user_can_edit_report(actor, organisation):
-            raise PermissionDenied(_("You may not report for %(org)s.") % {"org": organisation.code})
-        if approve:
-            require_reviewer(actor)
-    require_period_begun(period)
-    report, created = QuarterlyReport.objects.get_or_create(
-        organisation=organisation, period=period, defaults={"updated_by": actor}
-    )
-    if created:
-        ReportEvent.objects.create(report=report, actor=actor, from_state="", to_state=ReportState.DRAFT)
-        audit_record(actor=actor, action="report.create", target=report, plan=period.plan)
-    if not approve:
-        require_editable(report)
-    if indicator_lines or activity_lines:
-        indicators = report_expected_indicators(report)
-        errors = lines_errors(indicators, report_expected_activities(report), indicator_lines, activity_lines)
-        if errors:
-            raise ValidationError(errors)
-        claim_version(actor=actor, report=report, version=report.version, editable_only=not approve)
-        report_lines_write(
-            actor=actor,
-            report=report,
-            indicators=indicators,
-            indicator_lines=indicator_lines,
-            activity_lines=activity_lines,
-            is_new=created,
-            reason=reason,
-        )
-        audit_record(
-            actor=actor,
-            action="report.save",
-            target=report,
-            plan=period.plan,
-            details={"indicators": len(indicator_lines), "activities": len(activity_lines)},
-        )
-    if approve:
-        # Not submission_errors(): these are past figures the secretariat already
-        # approved, and a values file holds no gap reasons ("Explain the gap" is
-        # asked of the focal point who submits, docs/reporting.md).
-        now = timezone.now()
-        report = transition(
-            actor=actor,
-            report=report,
-            allowed_from=ReportState.values,
-            to=ReportState.APPROVED,
-            comment=IMPORTED_AS_APPROVED,
-            changes={
-                "first_submitted_at": report.first_submitted_at or now,
-                "submitted_at": now,
-                "submitted_by": actor,
-                "approved_at": now,
-                "approved_by": actor,
-                "review_comment": "",
-            },
-        )
-        # Approved as report_approve approves: the comments on lines are done with.
-        report.line_comments.all().delete()
-        if mark_scores_stale:
-            scores_mark_stale(plan_id=period.plan_id, from_index=period.index)
     return report

@@ -511,3 +511,44 @@ def test_a_file_three_times_as_large_makes_no_more_queries(
 
     assert result.created == {"indicator_values": 9, "reports": 1}
     assert DisaggregatedValue.objects.filter(indicator_value__report__period__code="2025-Q3").count() == 8
+
+
+@pytest.mark.parametrize(
+    "who", ["admin_user", None], ids=["the secretariat's drafts", "the command's drafts"]
+)
+def test_a_file_into_four_times_as_many_reports_makes_no_more_queries(
+    tmp_path, plan, nine_more_indicators, request, who, django_assert_max_num_queries
+):
+    """The reports of a file are created, claimed, recorded and filled together
+    (reports_fill): a file that fills many reports costs what one that fills
+    one costs, not twenty queries more per report."""
+    actor = request.getfixturevalue(who) if who else None
+
+    def rows_for(periods):
+        rows = [VALUE_HEADER]
+        for period in periods:
+            rows += figure_rows(nine_more_indicators, period)[1:]
+            rows.append(["I-SUM", "MOJ", period, 3, "", "", ""])
+        return rows
+
+    one = write_workbook(tmp_path / "one.xlsx", {"indicator_values": rows_for(["2024-Q1"])})
+    many = write_workbook(tmp_path / "many.xlsx", {"indicator_values": rows_for(["2024-Q2", "2024-Q3"])})
+    with CaptureQueriesContext(connection) as one_import:
+        assert values_import(actor=actor, path_or_file=one).ok
+
+    with django_assert_max_num_queries(len(one_import)):
+        result = values_import(actor=actor, path_or_file=many)
+
+    assert result.created["reports"] == 4
+    stored = IndicatorValue.objects.filter(report__period__code__in=["2024-Q2", "2024-Q3"])
+    assert stored.count() == 2 * 10
+    assert {v.history.get().history_user_id for v in stored} == {actor.pk if actor else None}
+    assert {v.history.get().history_change_reason for v in stored} == {"values import"}
+    created = ReportEvent.objects.filter(report__period__code__in=["2024-Q2", "2024-Q3"], from_state="")
+    assert created.count() == 4
+    saves = AuditEvent.objects.filter(action="report.save", object_type="indicators.QuarterlyReport")
+    assert saves.filter(object_id__in=[str(r.pk) for r in {v.report for v in stored}]).count() == 4
+    assert set(QuarterlyReport.objects.filter(period__code="2024-Q3").values_list("version", flat=True)) == {
+        2
+    }
+

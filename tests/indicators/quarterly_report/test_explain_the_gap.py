@@ -13,10 +13,10 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
 from indicators.models import IndicatorValue, QuarterlyReport, ReportEvent
+from indicators.quarterly_report.from_file import report_import
 from indicators.quarterly_report.selectors import indicators_to_explain
 from indicators.quarterly_report.services import IndicatorLine, report_open, report_save
 from indicators.quarterly_report.workflow import (
-    report_import,
     report_reopen,
     report_submit,
     submission_errors,
