@@ -7,7 +7,7 @@ VENV   ?= .venv
 BIN     = $(VENV)/bin
 PORT   ?= 8000
 
-.PHONY: run test install lint format migrate seed clean
+.PHONY: run test install lint format migrate seed clean messages
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV) || python3 -m venv $(VENV)
@@ -33,6 +33,11 @@ test: install
 	$(BIN)/ruff check .
 	$(BIN)/lint-imports
 	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The Khmer catalogue: collect the marked strings (needs GNU gettext) and
+# compile it in Python (docs/languages.md). Commit both django.po and django.mo.
+messages: install
+	$(BIN)/python manage.py catalogue_update
 
 lint: install
 	$(BIN)/ruff check .

@@ -18,6 +18,7 @@ from indicators.models import (
     contributors_errors,
     target_errors,
 )
+from plans.admin_filters import CategoryKhmerNameMissingFilter, KhmerNameMissingFilter
 from plans.admin_site import RecordAdmin, SecretariatAdmin, SecretariatInline
 from plans.formatting import plain_number
 
@@ -34,7 +35,8 @@ class DimensionAdmin(WorkbookSheetAdmin, SecretariatAdmin):
     # which also gives the plans' and strategies' pages theirs).
     resource_classes = [DimensionResource]
     list_display = ["code", "name", "name_km"]
-    search_fields = ["code", "name", "name_km"]
+    list_filter = [KhmerNameMissingFilter, CategoryKhmerNameMissingFilter]
+    search_fields = ["code", "name", "name_km", "categories__name", "categories__name_km"]
     inlines = [CategoryInline]
 
 
@@ -107,6 +109,7 @@ class IndicatorAdmin(WorkbookSheetAdmin, SecretariatAdmin):
         "frequency",
         "counts_people",
         "lead__kind",
+        KhmerNameMissingFilter,
     ]
     search_fields = ["code", "name", "name_km", "lead__code"]
     autocomplete_fields = ["objective", "lead"]
@@ -116,7 +119,16 @@ class IndicatorAdmin(WorkbookSheetAdmin, SecretariatAdmin):
         (None, {"fields": ["plan", "objective", "code", "name", "name_km", "position", "weight"]}),
         (
             _("Measure"),
-            {"fields": ["measure", "aggregation", "direction", "frequency", "unit", "counts_people"]},
+            {
+                "fields": [
+                    "measure",
+                    "aggregation",
+                    "direction",
+                    "frequency",
+                    ("unit", "unit_km"),
+                    "counts_people",
+                ]
+            },
         ),
         (_("Baseline"), {"fields": ["baseline", "baseline_year"]}),
         (_("Who reports"), {"fields": ["lead", "contributors", "disaggregation"]}),

@@ -10,6 +10,7 @@ plan's structure (plans.access.plans_for_user); figures are elsewhere
 """
 
 from django.db.models import Prefetch, Q
+from django.utils.translation import gettext_lazy as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field
 from rest_framework import serializers
@@ -36,7 +37,7 @@ class TreeIndicatorSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Indicator
-        fields = [*NAMES, "weight", "measure", "unit", "lead"]
+        fields = [*NAMES, "weight", "measure", "unit", "unit_km", "lead"]
 
 
 class TreeActivitySerializer(serializers.ModelSerializer):
@@ -83,7 +84,7 @@ class PlanDetailSerializer(PlanSerializer):
 
 class PlanFilter(filters.FilterSet):
     public = filters.BooleanFilter(field_name="is_public")
-    year = filters.NumberFilter(method="covering_year", label="a year the plan covers")
+    year = filters.NumberFilter(method="covering_year", label=_("a year the plan covers"))
 
     class Meta:
         model = Plan
@@ -155,6 +156,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
             "direction",
             "frequency",
             "unit",
+            "unit_km",
             "baseline",
             "baseline_year",
             "lead",
@@ -172,11 +174,11 @@ class IndicatorSerializer(serializers.ModelSerializer):
 
 
 class IndicatorFilter(filters.FilterSet):
-    plan = filters.CharFilter(field_name="plan__code", label="plan code")
-    pillar = filters.CharFilter(field_name="objective__pillar__code", label="pillar code")
-    objective = filters.CharFilter(field_name="objective__code", label="objective code")
+    plan = filters.CharFilter(field_name="plan__code", label=_("plan code"))
+    pillar = filters.CharFilter(field_name="objective__pillar__code", label=_("pillar code"))
+    objective = filters.CharFilter(field_name="objective__code", label=_("objective code"))
     organisation = filters.CharFilter(
-        method="reported_by", label="organisation code: the lead or a contributor"
+        method="reported_by", label=_("organisation code: the lead or a contributor")
     )
 
     class Meta:

@@ -16,10 +16,11 @@ from django.db import models
 from django.db.models import Exists, F, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from plans.models import BilingualName, Organisation, ReportingPeriod
+from plans.models import BilingualName, Organisation, ReportingPeriod, normalise_text
 from strategies.models import Activity, Objective, PlanNode
 
 HUNDRED = Decimal(100)
@@ -39,7 +40,9 @@ class Dimension(BilingualName):
 class Category(BilingualName):
     """One value of a dimension, e.g. F for sex or U15 for age group."""
 
-    dimension = models.ForeignKey(Dimension, on_delete=models.CASCADE, related_name="categories")
+    dimension = models.ForeignKey(
+        Dimension, on_delete=models.CASCADE, related_name="categories", verbose_name=_("dimension")
+    )
     code = models.CharField(_("code"), max_length=40)
     position = models.PositiveIntegerField(_("order"), default=0)
 
@@ -81,8 +84,12 @@ class Indicator(PlanNode):
     Direction = Direction
     Frequency = Frequency
 
-    plan = models.ForeignKey("plans.Plan", on_delete=models.CASCADE, related_name="indicators")
-    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="indicators")
+    plan = models.ForeignKey(
+        "plans.Plan", on_delete=models.CASCADE, related_name="indicators", verbose_name=_("plan")
+    )
+    objective = models.ForeignKey(
+        Objective, on_delete=models.CASCADE, related_name="indicators", verbose_name=_("objective")
+    )
     measure = models.CharField(_("measure"), max_length=10, choices=Measure.choices)
     aggregation = models.CharField(_("aggregation"), max_length=6, choices=Aggregation.choices)
     direction = models.CharField(
@@ -92,6 +99,7 @@ class Indicator(PlanNode):
         _("frequency"), max_length=9, choices=Frequency.choices, default=Frequency.QUARTERLY
     )
     unit = models.CharField(_("unit"), max_length=80, blank=True)
+    unit_km = models.CharField(_("unit (Khmer)"), max_length=80, blank=True)
     baseline = models.DecimalField(_("baseline"), max_digits=16, decimal_places=4, default=0)
     baseline_year = models.PositiveSmallIntegerField(_("baseline year"), null=True, blank=True)
     lead = models.ForeignKey(
@@ -168,8 +176,17 @@ class Indicator(PlanNode):
             models.Index(fields=["lead", "plan"], name="indicator_lead_plan_idx"),
         ]
 
+    @property
+    def display_unit(self) -> str:
+        """The unit in the reader's language, English where the Khmer one is empty."""
+        if (get_language() or "").startswith("km") and self.unit_km:
+            return self.unit_km
+        return self.unit
+
     def clean(self):
         super().clean()
+        self.unit = normalise_text(self.unit)
+        self.unit_km = normalise_text(self.unit_km)
         errors = {}
         if self.objective_id and self.plan_id and self.objective.plan_id != self.plan_id:
             errors["objective"] = _("The objective belongs to another plan.")
@@ -220,7 +237,9 @@ class Target(models.Model):
     newest revision is the target in force, the one scores are measured against.
     """
 
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="targets", verbose_name=_("indicator")
+    )
     year = models.PositiveSmallIntegerField(_("year"))
     value = models.DecimalField(
         _("target"),
@@ -264,7 +283,9 @@ class TargetRevision(models.Model):
     why. Revisions are never edited or deleted: each one is a decision on the
     record, and the newest is the target in force."""
 
-    target = models.ForeignKey(Target, on_delete=models.PROTECT, related_name="revisions")
+    target = models.ForeignKey(
+        Target, on_delete=models.PROTECT, related_name="revisions", verbose_name=_("annual target")
+    )
     value = models.DecimalField(_("revised target"), max_digits=16, decimal_places=4)
     review = models.CharField(_("review"), max_length=200, help_text=_("e.g. Mid-term review 2026"))
     rationale = models.TextField(_("rationale"))
@@ -354,21 +375,36 @@ class QuarterlyReport(models.Model):
     )
     state = models.CharField(_("state"), max_length=9, choices=State.choices, default=State.DRAFT)
     # Raised by every save; a save that started from an older version is refused.
-    version = models.PositiveIntegerField(default=1)
+    version = models.PositiveIntegerField(_("version"), default=1)
     first_submitted_at = models.DateTimeField(_("first submitted"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
     submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("submitted by"),
     )
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
     approved_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("approved by"),
     )
     review_comment = models.TextField(_("reviewer's comment"), blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
     updated_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("updated by"),
     )
 
     class Meta:
@@ -403,14 +439,21 @@ class QuarterlyReport(models.Model):
 class ReportEvent(models.Model):
     """A step in a report's life: created, submitted, returned, approved, reopened."""
 
-    report = models.ForeignKey(QuarterlyReport, on_delete=models.CASCADE, related_name="events")
-    at = models.DateTimeField(auto_now_add=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    report = models.ForeignKey(
+        QuarterlyReport, on_delete=models.CASCADE, related_name="events", verbose_name=_("report")
     )
-    from_state = models.CharField(max_length=9, blank=True)
-    to_state = models.CharField(max_length=9)
-    comment = models.TextField(blank=True)
+    at = models.DateTimeField(_("when"), auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("by"),
+    )
+    from_state = models.CharField(_("from state"), max_length=9, blank=True)
+    to_state = models.CharField(_("to state"), max_length=9)
+    comment = models.TextField(_("comment"), blank=True)
 
     class Meta:
         ordering = ["report", "at", "id"]
@@ -428,8 +471,12 @@ class IndicatorValue(models.Model):
     (DisaggregatedValue); the service that writes them keeps the two in step.
     """
 
-    report = models.ForeignKey(QuarterlyReport, on_delete=models.CASCADE, related_name="indicator_values")
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="values")
+    report = models.ForeignKey(
+        QuarterlyReport, on_delete=models.CASCADE, related_name="indicator_values", verbose_name=_("report")
+    )
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="values", verbose_name=_("indicator")
+    )
     value = models.DecimalField(_("value"), max_digits=16, decimal_places=4)
     note = models.TextField(_("note"), blank=True)
     gap_reason = models.TextField(_("reason for the gap"), blank=True)
@@ -461,7 +508,9 @@ class IndicatorValue(models.Model):
 class DisaggregatedValue(models.Model):
     """One cell of a disaggregated figure, e.g. sex=F;age_group=U15."""
 
-    indicator_value = models.ForeignKey(IndicatorValue, on_delete=models.CASCADE, related_name="cells")
+    indicator_value = models.ForeignKey(
+        IndicatorValue, on_delete=models.CASCADE, related_name="cells", verbose_name=_("indicator value")
+    )
     cell = models.CharField(_("cell"), max_length=200)
     value = models.DecimalField(_("value"), max_digits=16, decimal_places=4)
     history = HistoricalRecords()
@@ -496,8 +545,12 @@ class ActivityUpdate(models.Model):
 
     Status = ActivityStatus
 
-    report = models.ForeignKey(QuarterlyReport, on_delete=models.CASCADE, related_name="activity_updates")
-    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="updates")
+    report = models.ForeignKey(
+        QuarterlyReport, on_delete=models.CASCADE, related_name="activity_updates", verbose_name=_("report")
+    )
+    activity = models.ForeignKey(
+        Activity, on_delete=models.CASCADE, related_name="updates", verbose_name=_("activity")
+    )
     status = models.CharField(_("status"), max_length=11, choices=ActivityStatus.choices)
     percent_complete = models.DecimalField(_("percent complete"), max_digits=5, decimal_places=2)
     note = models.TextField(_("note"), blank=True)
@@ -518,11 +571,14 @@ class ActivityUpdate(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="COMPLETED") | Q(percent_complete=100),
                 name="update_completed_is_100",
+                # "100% complete" is no placeholder.
+                # xgettext:no-python-format
                 violation_error_message=_("A completed activity is 100% complete."),
             ),
             models.CheckConstraint(
                 condition=~Q(status="NOT_STARTED") | Q(percent_complete=0),
                 name="update_not_started_is_0",
+                # xgettext:no-python-format
                 violation_error_message=_("An activity not started is 0% complete."),
             ),
         ]
@@ -545,8 +601,10 @@ def activity_update_errors(status: str, percent_complete: Decimal | None) -> dic
     if not (0 <= percent_complete <= HUNDRED):
         return {"percent_complete": _("Percent complete must lie between 0 and 100.")}
     if status == ActivityStatus.COMPLETED and percent_complete != HUNDRED:
+        # xgettext:no-python-format
         return {"percent_complete": _("A completed activity is 100% complete.")}
     if status == ActivityStatus.NOT_STARTED and percent_complete != 0:
+        # xgettext:no-python-format
         return {"percent_complete": _("An activity not started is 0% complete.")}
     return {}
 
@@ -564,18 +622,29 @@ class Evidence(models.Model):
     that checks the reader may see the report (never straight from MEDIA_URL).
     """
 
-    report = models.ForeignKey(QuarterlyReport, on_delete=models.CASCADE, related_name="evidence")
+    report = models.ForeignKey(
+        QuarterlyReport, on_delete=models.CASCADE, related_name="evidence", verbose_name=_("report")
+    )
     indicator = models.ForeignKey(
-        Indicator, null=True, blank=True, on_delete=models.SET_NULL, related_name="evidence"
+        Indicator,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="evidence",
+        verbose_name=_("indicator"),
     )
     file = models.FileField(_("file"), upload_to=evidence_path, max_length=300)
     original_name = models.CharField(_("file name"), max_length=255)
-    content_type = models.CharField(max_length=100)
+    content_type = models.CharField(_("content type"), max_length=100)
     size = models.PositiveIntegerField(_("size (bytes)"))
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("uploaded by"),
     )
-    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_at = models.DateTimeField(_("uploaded"), auto_now_add=True)
     # Kept so that the review can say which files were added or removed since
     # the version the reviewer saw (a removed file's row is gone).
     history = HistoricalRecords()
@@ -595,14 +664,33 @@ class LineComment(models.Model):
     to that line. Written by the return, replaced by the next return, deleted
     when the report is approved (the return's audit record keeps them)."""
 
-    report = models.ForeignKey(QuarterlyReport, on_delete=models.CASCADE, related_name="line_comments")
-    indicator = models.ForeignKey(
-        Indicator, null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    report = models.ForeignKey(
+        QuarterlyReport, on_delete=models.CASCADE, related_name="line_comments", verbose_name=_("report")
     )
-    activity = models.ForeignKey(Activity, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    indicator = models.ForeignKey(
+        Indicator,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("indicator"),
+    )
+    activity = models.ForeignKey(
+        Activity,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+        verbose_name=_("activity"),
+    )
     comment = models.TextField(_("comment"))
     written_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("written by"),
     )
     written_at = models.DateTimeField(_("written"), default=timezone.now)
 
@@ -647,11 +735,15 @@ class ReminderSent(models.Model):
 
     Kind = ReminderKind
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=15, choices=ReminderKind.choices)
-    sent_at = models.DateTimeField(auto_now_add=True)
-    recipients = models.JSONField(default=list)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="+", verbose_name=_("organisation")
+    )
+    period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.CASCADE, related_name="+", verbose_name=_("period")
+    )
+    kind = models.CharField(_("kind"), max_length=15, choices=ReminderKind.choices)
+    sent_at = models.DateTimeField(_("sent"), auto_now_add=True)
+    recipients = models.JSONField(_("recipients"), default=list)
 
     class Meta:
         verbose_name = _("reminder sent")

@@ -9,6 +9,8 @@ import datetime
 from pathlib import Path
 
 import dj_database_url
+import fontpkg
+import fontpkg_noto_sans_khmer
 import plotly
 from celery.schedules import crontab
 from csp.constants import NONE, SELF
@@ -75,6 +77,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # A signed-in user's language and digits, over the cookie's (plans/languages.py).
+    "plans.languages.UserLanguageMiddleware",
     # A body larger than its path allows is refused before anything reads it
     # (the CSRF check reads a form's body), with the user and the language set
     # for the page that says so.
@@ -109,6 +113,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "plans.context_processors.access",
             ],
+            # The formatter's filters on every page, without a {% load %}.
+            "builtins": ["plans.templatetags.formatting"],
         },
     },
 ]
@@ -156,6 +162,12 @@ LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("km", _("Khmer"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_I18N = True
+# Numbers and dates as plans/formatting.py writes them, for Django's own
+# filters and the admin too: "1,362", "51.3", "15 មករា 2027" (ntip/formats/km).
+FORMAT_MODULE_PATH = ["ntip.formats"]
+# Not on: Django would then group every number a template shows, years
+# ("2,026") and ids included; figures are grouped by the formatter instead.
+USE_THOUSAND_SEPARATOR = False
 TIME_ZONE = "Asia/Phnom_Penh"
 USE_TZ = True
 
@@ -168,6 +180,18 @@ STATICFILES_DIRS = [
     ("bootstrap", xstatic_bootstrap.BASE_DIR),
     # plotly.min.js, from the plotly package, for the dashboards' charts.
     ("plotly", Path(plotly.__file__).parent / "package_data"),
+]
+# Single files from packages, under names a URL carries plainly (ntip/staticfiles.py).
+# Noto Sans Khmer (OFL, with its licence): pages and charts draw Khmer with it
+# on machines that have no Khmer font of their own (docs/languages.md).
+STATIC_PACKAGE_FILES = {
+    "fonts/NotoSansKhmer.ttf": fontpkg.path("Noto Sans Khmer"),
+    "fonts/NotoSansKhmer-OFL.txt": fontpkg_noto_sans_khmer.ROOT / "LICENSE",
+}
+STATICFILES_FINDERS = [
+    "django.contrib.staticfiles.finders.FileSystemFinder",
+    "django.contrib.staticfiles.finders.AppDirectoriesFinder",
+    "ntip.staticfiles.PackageFileFinder",
 ]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -183,6 +207,8 @@ STORAGES = {
 }
 # Without collectstatic (tests, `make run`), WhiteNoise finds files where they lie.
 WHITENOISE_USE_FINDERS = not envbool("STATIC_MANIFEST", False)
+# WhiteNoise's own list of types lacks .ttf (it would say application/octet-stream).
+WHITENOISE_MIMETYPES = {".ttf": "font/ttf"}
 MEDIA_ROOT = BASE_DIR / envstr("MEDIA_ROOT", "media")
 MEDIA_URL = "media/"
 # Evidence files: what a focal point may attach to a report.

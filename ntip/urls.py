@@ -3,10 +3,10 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from django.utils.translation import gettext_lazy as _
-from django.views.i18n import set_language
 from drf_spectacular.views import SpectacularAPIView
 
 from ntip.api_docs import ApiDocsView
+from plans import languages as plan_languages
 from plans import views as plan_views
 
 admin.site.site_header = _("NTIP administration")
@@ -18,7 +18,8 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     # The language switch must work on the login page too.
-    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    # Signed in, the choice is also stored on the user (plans/languages.py).
+    path("i18n/setlang/", plan_languages.language_set, name="set_language"),
     path("healthz", plan_views.healthz, name="healthz"),
     path("plans/", include("indicators.plan_page.urls")),
     path("plans/", include("indicators.targets.urls")),

@@ -1,16 +1,18 @@
+from django.conf import settings
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.http import HttpResponseRedirect
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 from rest_framework.authtoken.admin import TokenAdmin as DrfTokenAdmin
 from rest_framework.authtoken.models import TokenProxy
 
+from plans.admin_filters import KhmerNameMissingFilter
 from plans.admin_site import RecordAdmin, SecretariatAdmin, SecretariatInline
 from plans.models import AuditEvent, Organisation, Plan, ReportingPeriod, User
-from plans.services import plan_sync_periods
+from plans.services import audit_record, plan_sync_periods
 from plans.tokens import REVOKED_BY_ADMIN, key_prefix, token_expires_at, token_revoke
 
 
@@ -18,28 +20,67 @@ from plans.tokens import REVOKED_BY_ADMIN, key_prefix, token_expires_at, token_r
 # plans' pages by indicators/imports/admin.py, where the sheets' resources are.
 @admin.register(Organisation)
 class OrganisationAdmin(SecretariatAdmin):
-    list_display = ["code", "name", "name_km", "kind", "is_active"]
-    list_filter = ["kind", "is_active"]
+    list_display = ["code", "name", "name_km", "kind", "is_active", "language"]
+    list_filter = ["kind", "is_active", "language", KhmerNameMissingFilter]
     search_fields = ["code", "name", "name_km"]
     ordering = ["kind", "code"]
+    actions = ["language_khmer_default", "language_english_default"]
+
+    @admin.action(description=_("Khmer by default for their users"))
+    def language_khmer_default(self, request, queryset):
+        self.language_default_set(request, queryset, "km")
+
+    @admin.action(description=_("English by default"))
+    def language_english_default(self, request, queryset):
+        self.language_default_set(request, queryset, "en")
+
+    def language_default_set(self, request, queryset, language: str) -> None:
+        """The language of the organisations' users who have not chosen one
+        (docs/languages.md), each change in the audit trail as the form's would be."""
+        changed = list(queryset.exclude(language=language))
+        for organisation in changed:
+            organisation.language = language
+            organisation.save(update_fields=["language"])
+            audit_record(
+                actor=request.user,
+                action="organisation.update",
+                target=organisation,
+                details={"changed": ["language"]},
+            )
+        self.message_user(
+            request,
+            ngettext(
+                "%(count)d organisation changed: its users who have not chosen a language read %(language)s.",
+                "%(count)d organisations changed: their users who have not chosen a language read "
+                "%(language)s.",
+                len(changed),
+            )
+            % {"count": len(changed), "language": dict(settings.LANGUAGES)[language]},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(User)
 class UserAdmin(SecretariatAdmin, DjangoUserAdmin):
-    list_display = ["username", "get_full_name", "email", "role", "organisation", "is_active", "last_login"]
-    list_filter = ["role", "organisation__kind", "is_active"]
+    list_display = ["username", "full_name", "email", "role", "organisation", "is_active", "last_login"]
+    list_filter = ["role", "organisation__kind", "is_active", "language"]
     search_fields = ["username", "first_name", "last_name", "email", "organisation__code"]
     autocomplete_fields = ["organisation"]
     fieldsets = [
         (None, {"fields": ["username", "password"]}),
         (_("Person"), {"fields": ["first_name", "last_name", "email"]}),
         (_("Role"), {"fields": ["role", "organisation", "is_active", "is_staff"]}),
+        (_("Display"), {"fields": ["language", "khmer_digits"]}),
         (_("Dates"), {"fields": ["last_login", "date_joined"]}),
     ]
     add_fieldsets = [
         (None, {"fields": ["username", "password1", "password2", "role", "organisation"]}),
     ]
     readonly_fields = ["last_login", "date_joined"]
+
+    @admin.display(description=_("full name"))
+    def full_name(self, user):
+        return user.get_full_name()
 
 
 class PeriodInline(SecretariatInline, admin.TabularInline):
@@ -57,8 +98,8 @@ class PeriodInline(SecretariatInline, admin.TabularInline):
 
 @admin.register(Plan)
 class PlanAdmin(SecretariatAdmin):
-    list_display = ["code", "name", "start_year", "end_year", "on_track", "at_risk", "is_public"]
-    list_filter = ["is_public"]
+    list_display = ["code", "name", "name_km", "start_year", "end_year", "on_track", "at_risk", "is_public"]
+    list_filter = ["is_public", KhmerNameMissingFilter]
     search_fields = ["code", "name", "name_km"]
     fieldsets = [
         (None, {"fields": ["code", "name", "name_km", "start_year", "end_year", "is_public"]}),

@@ -3,6 +3,17 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
+from plans.formatting import ascii_digits
+
+
+class NumberField(forms.DecimalField):
+    """A figure typed in a form, in either digit set: Khmer digits (០–៩, from
+    a Khmer keyboard) are read as 0–9 (plans.formatting.ascii_digits), then as
+    Django's DecimalField reads them, its messages and limits included."""
+
+    def to_python(self, value):
+        return super().to_python(ascii_digits(value) if isinstance(value, str) else value)
+
 
 class ServiceForm(forms.Form):
     """A form whose service refuses with a ValidationError keyed like its

@@ -75,6 +75,15 @@ class Organisation(BilingualName):
     code = models.CharField(_("code"), max_length=40, unique=True)
     kind = models.CharField(_("kind"), max_length=24, choices=Kind.choices)
     is_active = models.BooleanField(_("active"), default=True)
+    # The language of its users who have not chosen one (plans/languages.py):
+    # the secretariat makes Khmer the default for ministries and provincial committees.
+    language = models.CharField(
+        _("default language of its users"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("For users who have not chosen a language. Empty: English, the site default."),
+    )
 
     class Meta:
         ordering = ["kind", "code"]
@@ -101,6 +110,14 @@ class User(AbstractUser):
         related_name="users",
     )
     role = models.CharField(_("role"), max_length=24, choices=Role.choices, default=Role.PARTNER)
+    language = models.CharField(
+        _("language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
+        blank=True,
+        help_text=_("Empty: the default language of the user's organisation."),
+    )
+    khmer_digits = models.BooleanField(_("Show numbers in Khmer digits"), default=False)
 
     class Meta(AbstractUser.Meta):
         constraints = [
@@ -158,8 +175,8 @@ class Plan(BilingualName):
             "submitted it, so nobody fills in, submits and approves the same figures alone."
         ),
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
     class Meta:
         ordering = ["-start_year", "code"]
@@ -228,7 +245,7 @@ class ReportingPeriodQuerySet(models.QuerySet):
 class ReportingPeriod(models.Model):
     """One quarter of a plan, e.g. ``2025-Q2``. Created for the whole plan."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="periods")
+    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="periods")
     code = models.CharField(_("code"), max_length=7, help_text=_("e.g. 2025-Q2"))
     year = models.PositiveSmallIntegerField(_("year"))
     quarter = models.PositiveSmallIntegerField(_("quarter"))
@@ -290,16 +307,23 @@ class ReportingPeriod(models.Model):
 class AuditEvent(models.Model):
     """Who did what, when. Every service that writes records one."""
 
-    at = models.DateTimeField(auto_now_add=True, db_index=True)
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("who"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    action = models.CharField(max_length=80)
-    plan = models.ForeignKey(Plan, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    object_type = models.CharField(max_length=80, blank=True)
-    object_id = models.CharField(max_length=80, blank=True)
-    object_repr = models.CharField(max_length=300, blank=True)
-    details = models.JSONField(default=dict, blank=True)
+    action = models.CharField(_("action"), max_length=80)
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    object_type = models.CharField(_("type of object"), max_length=80, blank=True)
+    object_id = models.CharField(_("object id"), max_length=80, blank=True)
+    object_repr = models.CharField(_("object"), max_length=300, blank=True)
+    details = models.JSONField(_("details"), default=dict, blank=True)
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -325,15 +349,20 @@ class ScoreState(models.Model):
     version leaves the plan stale, so no approval is ever lost.
     """
 
-    plan = models.OneToOneField(Plan, on_delete=models.CASCADE, related_name="score_state")
-    stale_from = models.PositiveSmallIntegerField(
-        null=True, blank=True, help_text=_("Index of the first period whose scores are out of date.")
+    plan = models.OneToOneField(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="score_state"
     )
-    version = models.PositiveIntegerField(default=0)
-    marked_at = models.DateTimeField(null=True, blank=True)
+    stale_from = models.PositiveSmallIntegerField(
+        _("stale from"),
+        null=True,
+        blank=True,
+        help_text=_("Index of the first period whose scores are out of date."),
+    )
+    version = models.PositiveIntegerField(_("version"), default=0)
+    marked_at = models.DateTimeField(_("marked stale"), null=True, blank=True)
     # A worker holds the plan until this time; another worker leaves it alone.
-    lease_until = models.DateTimeField(null=True, blank=True)
-    computed_at = models.DateTimeField(null=True, blank=True)
+    lease_until = models.DateTimeField(_("held by a worker until"), null=True, blank=True)
+    computed_at = models.DateTimeField(_("computed"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("score state")

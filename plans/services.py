@@ -3,6 +3,7 @@
 import datetime
 import logging
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Model, Value
@@ -159,6 +160,27 @@ def user_save(
         details={"role": role, "organisation": organisation.code if organisation else None},
     )
     return user, created
+
+
+@transaction.atomic
+def user_display_set(*, user: User, language: str | None = None, khmer_digits: bool | None = None) -> User:
+    """A user's own choice of language (the switch in the menu) and of digits,
+    stored on the user (docs/languages.md). None leaves a choice as it is; a
+    change is recorded in the audit trail, choosing the same again is not."""
+    if language is not None and language not in dict(settings.LANGUAGES):
+        raise ValidationError({"language": _("Unknown language %(language)s.") % {"language": language}})
+    changed = {}
+    if language is not None and language != user.language:
+        changed["language"] = language
+    if khmer_digits is not None and khmer_digits != user.khmer_digits:
+        changed["khmer_digits"] = khmer_digits
+    if not changed:
+        return user
+    for field, value in changed.items():
+        setattr(user, field, value)
+    user.save(update_fields=list(changed))
+    audit_record(actor=user, action="user.display", target=user, details=changed)
+    return user
 
 
 # The Celery task that recomputes a plan's scores, named rather than imported:

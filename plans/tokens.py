@@ -17,6 +17,7 @@ from rest_framework.authtoken.models import Token
 from rest_framework.exceptions import AuthenticationFailed
 from simple_history.models import HistoricalRecords
 
+from plans.languages import user_language_activate
 from plans.services import audit_record
 
 # Why a token was revoked, as the audit trail records it.
@@ -101,6 +102,9 @@ class ExpiringTokenAuthentication(TokenAuthentication):
             raise AuthenticationFailed(
                 _("This token has expired. Ask for a new one: POST /api/v1/auth/token/.")
             )
+        # Signed in only now, after the middleware (plans/languages.py): the
+        # answer in the user's language and digits.
+        user_language_activate(user)
         return user, token
 
 

@@ -29,26 +29,30 @@ class ScoreSnapshot(models.Model):
     negative); ``achieved`` and ``expected`` are P* and X*, clipped to [0, 1].
     """
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="score_snapshots")
-    period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="score_snapshots")
-    node_type = models.CharField(max_length=9, choices=NodeType.choices)
-    node_id = models.PositiveBigIntegerField()
-    code = models.CharField(max_length=40)
-    progress = models.FloatField(null=True, blank=True)
-    achieved = models.FloatField(null=True, blank=True)
-    expected = models.FloatField(null=True, blank=True)
-    status = models.CharField(max_length=9, choices=Status.choices)
-    coverage = models.FloatField(null=True, blank=True)
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="score_snapshots", verbose_name=_("plan")
+    )
+    period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.CASCADE, related_name="score_snapshots", verbose_name=_("period")
+    )
+    node_type = models.CharField(_("level"), max_length=9, choices=NodeType.choices)
+    node_id = models.PositiveBigIntegerField(_("node id"))
+    code = models.CharField(_("code"), max_length=40)
+    progress = models.FloatField(_("progress"), null=True, blank=True)
+    achieved = models.FloatField(_("achieved"), null=True, blank=True)
+    expected = models.FloatField(_("expected"), null=True, blank=True)
+    status = models.CharField(_("status"), max_length=9, choices=Status.choices)
+    coverage = models.FloatField(_("coverage"), null=True, blank=True)
     # Leaves below the node by status, e.g. {"ON_TRACK": 12, "NO_DATA": 3}.
-    counts = models.JSONField(default=dict, blank=True)
+    counts = models.JSONField(_("counts by status"), default=dict, blank=True)
     # Indicators: actual and expected to date in the indicator's own unit.
-    actual_value = models.FloatField(null=True, blank=True)
-    expected_value = models.FloatField(null=True, blank=True)
-    cancelled = models.BooleanField(default=False)
-    computed_at = models.DateTimeField()
+    actual_value = models.FloatField(_("actual to date"), null=True, blank=True)
+    expected_value = models.FloatField(_("expected to date"), null=True, blank=True)
+    cancelled = models.BooleanField(_("cancelled"), default=False)
+    computed_at = models.DateTimeField(_("computed at"))
     # A fingerprint of the score's values: a recompute compares fingerprints to
     # rewrite only the rows whose score changed.
-    digest = models.CharField(max_length=32, editable=False)
+    digest = models.CharField(_("digest"), max_length=32, editable=False)
 
     class Meta:
         ordering = ["period", "node_type", "code"]
@@ -79,6 +83,16 @@ class ExportState(models.TextChoices):
     RUNNING = "RUNNING", _("Being written")
     DONE = "DONE", _("Ready")
     FAILED = "FAILED", _("Failed")
+
+
+# The datasets as the pages name them (their codes: reports/exports/datasets.py).
+DATASET_NAMES = {
+    "structure": _("Structure"),
+    "values": _("Values"),
+    "activity-updates": _("Activity updates"),
+    "scores": _("Scores"),
+    "completeness": _("Completeness"),
+}
 
 
 def export_path(export: "Export", filename: str) -> str:
@@ -127,6 +141,11 @@ class Export(models.Model):
 
     def __str__(self):
         return f"{self.plan_id} {self.dataset}.{self.format} ({self.state})"
+
+    @property
+    def dataset_name(self) -> str:
+        """The dataset as the pages name it, in the reader's language."""
+        return str(DATASET_NAMES.get(self.dataset, self.dataset))
 
     @property
     def filename(self) -> str:

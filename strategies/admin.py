@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from plans.admin_filters import KhmerNameMissingFilter
 from plans.admin_site import SecretariatAdmin, SecretariatInline
 from strategies.models import Activity, Objective, Pillar
 
@@ -16,15 +17,15 @@ class ObjectiveInline(SecretariatInline, admin.TabularInline):
 @admin.register(Pillar)
 class PillarAdmin(SecretariatAdmin):
     list_display = ["code", "name", "name_km", "plan", "weight", "position"]
-    list_filter = ["plan"]
+    list_filter = ["plan", KhmerNameMissingFilter]
     search_fields = ["code", "name", "name_km"]
     inlines = [ObjectiveInline]
 
 
 @admin.register(Objective)
 class ObjectiveAdmin(SecretariatAdmin):
-    list_display = ["code", "name", "pillar", "plan", "weight", "position"]
-    list_filter = ["plan", "pillar"]
+    list_display = ["code", "name", "name_km", "pillar", "plan", "weight", "position"]
+    list_filter = ["plan", "pillar", KhmerNameMissingFilter]
     search_fields = ["code", "name", "name_km"]
     autocomplete_fields = ["pillar"]
 
@@ -32,7 +33,7 @@ class ObjectiveAdmin(SecretariatAdmin):
 @admin.register(Activity)
 class ActivityAdmin(SecretariatAdmin):
     list_display = ["code", "name", "objective", "lead", "start_period", "end_period", "weight", "budget_usd"]
-    list_filter = ["plan", "objective__pillar", "lead__kind"]
+    list_filter = ["plan", "objective__pillar", "lead__kind", KhmerNameMissingFilter]
     search_fields = ["code", "name", "name_km", "lead__code"]
     autocomplete_fields = ["objective", "lead", "start_period", "end_period"]
     filter_horizontal = ["supporting"]

@@ -44,7 +44,7 @@ class PlanNode(BilingualName):
 class Pillar(PlanNode):
     """One of the plan's strategies (laws and policy, prevention, …)."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="pillars")
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="pillars", verbose_name=_("plan"))
 
     class Meta:
         ordering = ["plan", "position", "code"]
@@ -54,8 +54,12 @@ class Pillar(PlanNode):
 
 
 class Objective(PlanNode):
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="objectives")
-    pillar = models.ForeignKey(Pillar, on_delete=models.CASCADE, related_name="objectives")
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="objectives", verbose_name=_("plan")
+    )
+    pillar = models.ForeignKey(
+        Pillar, on_delete=models.CASCADE, related_name="objectives", verbose_name=_("pillar")
+    )
 
     class Meta:
         ordering = ["plan", "position", "code"]
@@ -72,8 +76,12 @@ class Objective(PlanNode):
 class Activity(PlanNode):
     """Work to do, led by one organisation, planned over a span of quarters."""
 
-    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="activities")
-    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="activities")
+    plan = models.ForeignKey(
+        Plan, on_delete=models.CASCADE, related_name="activities", verbose_name=_("plan")
+    )
+    objective = models.ForeignKey(
+        Objective, on_delete=models.CASCADE, related_name="activities", verbose_name=_("objective")
+    )
     lead = models.ForeignKey(
         Organisation,
         verbose_name=_("lead organisation"),

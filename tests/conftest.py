@@ -62,6 +62,21 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def site_language_after_each_test():
+    """A request activates its reader's language (and digits) for the thread,
+    as every request does in production; the next test starts in the site's
+    language, not in the Khmer of the last page a test opened."""
+    yield
+    from django.conf import settings
+    from django.utils import translation
+
+    from plans.formatting import khmer_digits_set
+
+    translation.activate(settings.LANGUAGE_CODE)
+    khmer_digits_set(False)
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     # Cached reads are keyed on database ids, which a rolled-back test may hand out again.
     from django.core.cache import cache

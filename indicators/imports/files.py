@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext as _
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
@@ -385,7 +386,8 @@ def csv_tables(handle, specs: dict[str, SheetSpec], result: ImportResult, stack:
         if result.ok:
             result.add_error("", None, "", _("The file is empty."))
         return []
-    spec = recognise_sheet([cell_text(c).lower() for c in header], specs)
+    every_column = {column for spec in specs.values() for column in spec.columns}
+    spec = recognise_sheet(headers_in_english(sheet_header(header), every_column), specs)
     if spec is None:
         result.add_error(
             "",
@@ -436,7 +438,7 @@ def sheet_from_table(
     first = next(table, None)
     if first is None:
         return Sheet(spec.name, [], [])
-    header = sheet_header(first)
+    header = headers_in_english(sheet_header(first), {*spec.columns, *extra_columns})
     missing = report_missing_columns(spec, header, result)
     report_unknown_columns(spec, header, result, extra_columns)
     if missing:
@@ -467,6 +469,18 @@ def sheet_header(values) -> list[str]:
     while header and not header[-1]:
         header.pop()
     return header
+
+
+def headers_in_english(header: list[str], columns: Iterable[str]) -> list[str]:
+    """Each header that is one of ``columns`` in another language (an export
+    made in Khmer heads its columns in Khmer, docs/exports.md) read as the
+    column's name, so that a file exported in either language imports back."""
+    names = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            for column in columns:
+                names.setdefault(_(column).lower(), column)
+    return [names.get(cell, cell) for cell in header]
 
 
 def report_missing_columns(spec: SheetSpec, header: list[str], result: ImportResult) -> list[str]:

@@ -644,7 +644,10 @@ class DimensionResource(SheetResource):
         import_id_fields = ["code"]
 
     def dehydrate_categories(self, dimension) -> str:
-        return ";".join(f"{c.code}={c.name}" for c in dimension.categories.all())
+        return ";".join(
+            f"{c.code}={c.name}={c.name_km}" if c.name_km else f"{c.code}={c.name}"
+            for c in dimension.categories.all()
+        )
 
     def import_instance(self, instance, row, **kwargs):
         self.wanted = []
@@ -663,19 +666,24 @@ class DimensionResource(SheetResource):
             raise ValidationError(errors)
 
     def skip_row(self, instance, original, row, import_validation_errors=None):
-        stored = {c.code: (c.name, c.position) for c in instance.categories.all()} if instance.pk else {}
-        same = all(stored.get(code) == (name, position) for position, code, name in self.wanted)
+        stored = {c.code: c for c in instance.categories.all()} if instance.pk else {}
+        same = all(
+            code in stored
+            and category_as_wanted(stored[code], position, name, name_km) == category_state(stored[code])
+            for position, code, name, name_km in self.wanted
+        )
         return same and super().skip_row(instance, original, row, import_validation_errors)
 
     def after_save_instance(self, instance, row, **kwargs):
         # Categories left out of the list are kept: stored figures may name them.
         stored = {c.code: c for c in instance.categories.all()}
         errors = {}
-        for position, code_, name in self.wanted:
+        for position, code_, name, name_km in self.wanted:
             category = stored.get(code_) or Category(dimension=instance, code=code_)
-            before = (category.name, category.position) if category.pk else None
-            category.name, category.position = name, position
-            if before == (name, position):
+            before = category_state(category) if category.pk else None
+            after = category_as_wanted(category, position, name, name_km)
+            category.position, category.name, category.name_km = after
+            if before == after:
                 self.extra_counts["categories"]["unchanged"] += 1
                 continue
             try:
@@ -694,21 +702,40 @@ class DimensionResource(SheetResource):
             self.extra_counts["categories"]["unchanged"] += len(self.wanted)
 
 
-def categories_read(value) -> list[tuple[int, str, str]]:
-    """``F=Female; M=Male`` → [(0, "F", "Female"), (1, "M", "Male")]."""
+def category_state(category: Category) -> tuple[int, str, str]:
+    return category.position, category.name, category.name_km
+
+
+def category_as_wanted(
+    category: Category, position: int, name: str, name_km: str | None
+) -> tuple[int, str, str]:
+    """The category as a row of the sheet wants it: a row without a Khmer
+    part (a workbook from before there was one) keeps the Khmer name stored."""
+    return position, name, category.name_km if name_km is None else name_km
+
+
+def categories_read(value) -> list[tuple[int, str, str, str | None]]:
+    """``F=Female=ស្រី; M=Male`` → [(0, "F", "Female", "ស្រី"), (1, "M", "Male", None)]:
+    the Khmer part is optional (None: not given, keep the stored one; an empty
+    one after a second ``=`` clears it)."""
     found = []
     for part in cell_text(value).split(";"):
         if not part.strip():
             continue
-        code_, equals, name = (normalise_text(piece) for piece in part.partition("="))
-        if not equals or not code_ or not name:
+        pieces = [normalise_text(piece) for piece in part.split("=", 2)]
+        code_, name = pieces[0], pieces[1] if len(pieces) > 1 else ""
+        name_km = pieces[2] if len(pieces) > 2 else None
+        if not code_ or not name or (name_km is not None and "=" in name_km):
             raise ValueError(
-                _("Write each category as CODE=English name, joined by ; (not “%(part)s”).")
+                _(
+                    "Write each category as CODE=English name or CODE=English name=Khmer name, "
+                    "joined by ; (not “%(part)s”)."
+                )
                 % {"part": part.strip()}
             )
-        if code_ in {c for _p, c, _n in found}:
+        if code_ in {c for _p, c, _n, _k in found}:
             raise ValueError(_("Category %(code)s is given twice.") % {"code": code_})
-        found.append((len(found), code_, name))  # positions from 0, as the admin's
+        found.append((len(found), code_, name, name_km))  # positions from 0, as the admin's
     if not found:
         raise ValueError(_("Give at least one category."))
     return found
@@ -761,6 +788,7 @@ class IndicatorResource(PlanScopedResource):
     direction = text_field("direction", upper=True)
     frequency = text_field("frequency", upper=True)
     unit = text_field("unit")
+    unit_km = text_field("unit_km")
     baseline = number_field(Indicator, "baseline")
     baseline_year = number_field(Indicator, "baseline_year")
     lead = code_field("lead", "organisations", ORGANISATION)
@@ -773,8 +801,8 @@ class IndicatorResource(PlanScopedResource):
         model = Indicator
         fields = [
             "code", "objective", "name", "name_km", "measure", "aggregation", "direction", "frequency",
-            "unit", "baseline", "baseline_year", "lead", "contributors", "disaggregation", "weight",
-            "counts_people",
+            "unit", "unit_km", "baseline", "baseline_year", "lead", "contributors", "disaggregation",
+            "weight", "counts_people",
         ]  # fmt: skip
         import_id_fields = ["code"]
 

@@ -6,6 +6,7 @@ rows runs as the task indicators.imports.tasks.import_job_run, enqueued once
 the job is committed.
 """
 
+import contextlib
 import datetime
 import logging
 
@@ -21,6 +22,7 @@ from indicators.imports.values import values_import
 from indicators.models import ImportJob, QuarterlyReport, ReportState
 from ntip.celery import app as celery_app
 from plans.access import user_can_edit_report, user_is_admin
+from plans.languages import user_language_override
 from plans.models import Plan
 from plans.services import audit_record
 
@@ -169,8 +171,11 @@ def import_job_work(*, job_id: int) -> ImportJob | None:
     if not claimed:
         return job
     dry_run = job.state == ImportJob.State.CHECKING
+    # Every bad row's message in the uploader's language, as an import on the
+    # page itself would write it (the site's if their account is gone).
+    language = user_language_override(job.created_by) if job.created_by else contextlib.nullcontext()
     try:
-        with job.file.open("rb") as handle:
+        with job.file.open("rb") as handle, language:
             result = values_import(
                 actor=job.created_by,
                 path_or_file=handle,

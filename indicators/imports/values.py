@@ -50,20 +50,34 @@ from indicators.quarterly_report.services import (
     line_field,
 )
 from plans.access import user_fills_in_reports, user_is_admin
-from plans.formatting import plain_number
+from plans.formatting import ascii_digits, plain_number
 from plans.models import Organisation, Plan
 from plans.services import audit_record, scores_mark_stale
 from strategies.models import Activity
 
+# Columns there to read, which the import ignores: ``name`` in a downloaded
+# workbook filled in offline; the names and the provenance in the values and
+# activity-updates exports (docs/exports.md), so that an export imports back.
+READ_ONLY_COLUMNS = (
+    "name",
+    "organisation_name",
+    "submitted_by",
+    "submitted_at",
+    "approved_by",
+    "approved_at",
+)
 VALUE_SHEETS = {
     spec.name: spec
     for spec in (
-        # ``name`` is there to read when filling a downloaded workbook in; the import ignores it.
-        SheetSpec("indicator_values", ("indicator", "organisation", "period", "value"), ("note", "name")),
+        SheetSpec(
+            "indicator_values",
+            ("indicator", "organisation", "period", "value"),
+            ("note", "indicator_name", *READ_ONLY_COLUMNS),
+        ),
         SheetSpec(
             "activity_updates",
             ("activity", "organisation", "period", "status", "percent_complete"),
-            ("note", "name"),
+            ("note", "activity_name", *READ_ONLY_COLUMNS),
         ),
     )
 }
@@ -381,13 +395,14 @@ class ValuesRun:
         return organisation
 
     def number(self, sheet: str, row: Row, column: str, model_field: models.Field) -> Decimal | None:
-        """A number as the form reads it: a dot for decimals, the field's digits."""
+        """A number as the form reads it: a dot for decimals, the field's digits,
+        0–9 or Khmer digits (០–៩) in a text cell."""
         text = row.get(column)
         if not text:
             self.error(sheet, row.line, column, _("This field cannot be blank."))
             return None
         try:
-            return model_field.clean(text, None)
+            return model_field.clean(ascii_digits(text) if isinstance(text, str) else text, None)
         except ValidationError as error:
             for message in error.messages:
                 self.error(sheet, row.line, column, message)

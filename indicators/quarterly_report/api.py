@@ -63,6 +63,7 @@ from indicators.quarterly_report.workflow import (
 )
 from plans.access import plans_for_user, user_can_edit_report
 from plans.api_schema import errors
+from plans.formatting import ascii_digits
 from plans.models import Organisation
 from strategies.models import Activity
 
@@ -71,6 +72,14 @@ VALUE_DIGITS = {"max_digits": 16, "decimal_places": 4}
 PERCENT_DIGITS = {"max_digits": 5, "decimal_places": 2}
 CELL_VALUE = serializers.DecimalField(**VALUE_DIGITS)
 TEXT_FIELDS = ("note", "gap_reason", "corrective_action")
+
+
+class NumberInput(serializers.DecimalField):
+    """A figure sent as a JSON number or as text, the text in either digit set:
+    "១២.៥" is read as 12.5, as the report form reads it (plans.forms.NumberField)."""
+
+    def to_internal_value(self, data):
+        return super().to_internal_value(ascii_digits(data) if isinstance(data, str) else data)
 
 
 class Conflict(APIException):
@@ -258,10 +267,8 @@ class StrictSerializer(serializers.Serializer):
 
 class IndicatorLineInput(StrictSerializer):
     indicator = serializers.CharField(required=False)
-    value = serializers.DecimalField(**VALUE_DIGITS, required=False, allow_null=True)
-    cells = serializers.DictField(
-        child=serializers.DecimalField(**VALUE_DIGITS, allow_null=True), required=False
-    )
+    value = NumberInput(**VALUE_DIGITS, required=False, allow_null=True)
+    cells = serializers.DictField(child=NumberInput(**VALUE_DIGITS, allow_null=True), required=False)
     note = serializers.CharField(required=False, allow_blank=True)
     gap_reason = serializers.CharField(required=False, allow_blank=True)
     corrective_action = serializers.CharField(required=False, allow_blank=True)
@@ -272,7 +279,7 @@ class ActivityLineInput(StrictSerializer):
     status = serializers.ChoiceField(
         choices=ActivityStatus.choices, required=False, allow_blank=True, allow_null=True
     )
-    percent_complete = serializers.DecimalField(**PERCENT_DIGITS, required=False, allow_null=True)
+    percent_complete = NumberInput(**PERCENT_DIGITS, required=False, allow_null=True)
     note = serializers.CharField(required=False, allow_blank=True)
 
 

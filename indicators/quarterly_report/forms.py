@@ -1,12 +1,12 @@
 """The quarterly report form: one field per figure, cell, note and activity update.
 
 The form only parses what was typed (numbers by Django's DecimalField, with its
-translated messages) and turns it into the services' IndicatorLine and
-ActivityLine, naming the parts it could not read ("twelve", "1,250"). What a
-figure may be is decided by the one check of the lines (validation.py), asked
-in the same pass as the parsing, so the page shows every problem at once; its
-errors come back keyed by the same names as the fields here
-(``indicator-12-value``), so each lands next to its field.
+translated messages, in either digit set: plans.forms.NumberField) and turns
+it into the services' IndicatorLine and ActivityLine, naming the parts it
+could not read ("twelve", "1,250"). What a figure may be is decided by the one
+check of the lines (validation.py), asked in the same pass as the parsing, so
+the page shows every problem at once; its errors come back keyed by the same
+names as the fields here (``indicator-12-value``), so each lands next to its field.
 """
 
 import itertools
@@ -36,7 +36,7 @@ from indicators.quarterly_report.expected import activity_is_due
 from indicators.quarterly_report.lines import ActivityLine, IndicatorLine, line_field
 from indicators.quarterly_report.selectors import GapToExplain, ReportContents
 from plans.formatting import plain_number
-from plans.forms import ServiceForm
+from plans.forms import NumberField, ServiceForm
 from strategies.models import Activity
 
 TEXT_FIELDS = ("note", "gap_reason", "corrective_action")
@@ -63,7 +63,8 @@ class EvidenceFilesField(forms.FileField):
 def number_field(label: str, *, max_digits: int = 16, decimal_places: int = 4) -> forms.DecimalField:
     # A text input, not type="number": browsers send an empty string for a number
     # they cannot read, and a figure typed wrong must be refused, not dropped.
-    return forms.DecimalField(
+    # Khmer digits are read too (NumberField).
+    return NumberField(
         label=label,
         required=False,
         max_digits=max_digits,

@@ -15,6 +15,10 @@ A ReminderSent row per (organisation, period, kind) is what makes each go out
 once: it is written before the e-mail is sent, in the same transaction, and
 the database's unique constraint refuses a second one, even from a run in
 parallel.
+
+Each recipient reads it in their language, with their digits (plans/languages.py
+``user_language``): the focal points of one organisation who read the same get
+one e-mail, a colleague who reads the other language another.
 """
 
 import datetime
@@ -23,13 +27,16 @@ import smtplib
 from collections import defaultdict
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage, get_connection
 from django.db import IntegrityError, transaction
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from indicators.models import QuarterlyReport, ReminderKind, ReminderSent, ReportState
 from indicators.quarterly_report.expected import plan_expected_reporters
+from plans.formatting import date_text
+from plans.languages import user_language, user_language_override
 from plans.models import Organisation, Plan, ReportingPeriod, Role, User
 
 logger = logging.getLogger(__name__)
@@ -72,10 +79,10 @@ def period_reminders_send(*, plan: Plan, period: ReportingPeriod, kind: str) -> 
         .order_by("email")
     )
     for user in focal_points.select_related("organisation"):
-        recipients[user.organisation].append(user.email)
+        recipients[user.organisation].append(user)
     sent = []
-    for organisation, emails in sorted(recipients.items(), key=lambda item: item[0].code):
-        reminder = reminder_send(organisation=organisation, period=period, kind=kind, recipients=emails)
+    for organisation, users in sorted(recipients.items(), key=lambda item: item[0].code):
+        reminder = reminder_send(organisation=organisation, period=period, kind=kind, recipients=users)
         if reminder is not None:
             sent.append(reminder)
     # An organisation with no focal point to write to is not recorded as
@@ -88,18 +95,29 @@ def period_reminders_send(*, plan: Plan, period: ReportingPeriod, kind: str) -> 
 
 
 def reminder_send(
-    *, organisation: Organisation, period: ReportingPeriod, kind: str, recipients: list[str]
+    *, organisation: Organisation, period: ReportingPeriod, kind: str, recipients: list[User]
 ) -> ReminderSent | None:
     """Record the reminder, then send it, in one transaction: None when it was
     already recorded (by a run in parallel), or when the e-mail could not be
-    sent, in which case nothing is recorded and the next run tries again."""
+    sent, in which case nothing is recorded and the next run tries again.
+
+    One e-mail for the recipients who read the same language with the same
+    digits, written in those (plans/languages.py)."""
     try:
         with transaction.atomic():
             reminder = ReminderSent.objects.create(
-                organisation=organisation, period=period, kind=kind, recipients=recipients
+                organisation=organisation,
+                period=period,
+                kind=kind,
+                recipients=[user.email for user in recipients],
             )
-            subject, body = reminder_message(organisation=organisation, period=period, kind=kind)
-            send_mail(subject, body, None, recipients)
+            emails = [
+                reminder_email(organisation=organisation, period=period, kind=kind, recipients=users)
+                for users in reader_groups(recipients)
+            ]
+            # Should the server fail after the first of two e-mails, nothing is
+            # recorded and the next run sends both again: twice rather than never.
+            get_connection().send_messages(emails)
     except IntegrityError:
         return None
     except (smtplib.SMTPException, OSError):
@@ -114,8 +132,33 @@ def reminder_send(
     return reminder
 
 
+def reader_groups(users: list[User]) -> list[list[User]]:
+    """``users`` by the language they read and their digits, in their order."""
+    groups = defaultdict(list)
+    for user in users:
+        groups[(user_language(user), user.khmer_digits)].append(user)
+    return list(groups.values())
+
+
+def reminder_email(
+    *, organisation: Organisation, period: ReportingPeriod, kind: str, recipients: list[User]
+) -> EmailMessage:
+    """The reminder to ``recipients``, who read one language with the same
+    digits, in those: the override ends with the e-mail, so the next group's
+    is not written in this one's language."""
+    with user_language_override(recipients[0]):
+        subject, body = reminder_message(organisation=organisation, period=period, kind=kind)
+        return EmailMessage(
+            subject,
+            body,
+            to=[user.email for user in recipients],
+            headers={"Content-Language": translation.get_language()},
+        )
+
+
 def reminder_message(*, organisation: Organisation, period: ReportingPeriod, kind: str) -> tuple[str, str]:
-    """The e-mail's subject and body, in the site's language."""
+    """The e-mail's subject and body, in the active language (the recipients':
+    reminder_email)."""
     plan = period.plan
     link = settings.SITE_URL.rstrip("/") + reverse(
         "quarterly_report:report_form",
@@ -125,7 +168,8 @@ def reminder_message(*, organisation: Organisation, period: ReportingPeriod, kin
         "organisation": organisation.display_name,
         "plan": f"{plan.display_name} ({plan.code})",
         "period": period.code,
-        "deadline": period.deadline.isoformat(),
+        # As the pages write a deadline (plans.formatting), Khmer digits too.
+        "deadline": date_text(period.deadline, "Y-m-d"),
         "link": link,
     }
     if kind == ReminderKind.OVERDUE:

@@ -42,7 +42,7 @@ from indicators.quarterly_report.selectors import (
     indicators_to_explain,
     previous_approved_values,
 )
-from plans.formatting import plain_number
+from plans.formatting import number_text
 from strategies.models import Activity
 
 # Outlier rule (as DHIS2's min-max rules): a figure more than 3× or less than
@@ -257,7 +257,7 @@ def figure_submission_errors(
                 "This value is more than three times, or less than a third of, your last approved "
                 "value (%(previous)s). Add a note that explains it."
             )
-            % {"previous": plain_number(previous)}
+            % {"previous": number_text(previous)}
         ]
     if gap is not None:
         errors.update(gap_errors(indicator, figure, gap))

@@ -32,6 +32,7 @@ from indicators.models import (
     cell_categories,
 )
 from indicators.quarterly_report.services import IMPORT_REASON, STATE_BEFORE_HISTORY
+from plans.formatting import number_text
 
 
 class Change(StrEnum):
@@ -145,8 +146,8 @@ EVIDENCE = _("evidence file")
 
 
 def shown_number(value: Decimal | None) -> str:
-    """10.0000 → "10", 2.5000 → "2.5"; None → ""."""
-    return "" if value is None else format(value.normalize(), "f")
+    """10.0000 → "10", 2.5000 → "2.5", 1362 → "1,362" (plans.formatting); None → ""."""
+    return "" if value is None else number_text(value)
 
 
 def shown_field(name: str, value) -> str:

@@ -3,10 +3,10 @@
 from decimal import Decimal
 
 from django import forms
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from plans.formatting import plain_number
-from plans.forms import ServiceForm
+from plans.forms import NumberField, ServiceForm
 
 
 class TargetRevisionForm(ServiceForm):
@@ -14,7 +14,9 @@ class TargetRevisionForm(ServiceForm):
     force; the years whose figure is changed are revised (targets/services.py, targets_revise)."""
 
     review = forms.CharField(
-        label=gettext_lazy("Review"),
+        # The review of the plan that revised the targets (e.g. the mid-term review),
+        # not the secretariat's review of a report.
+        label=pgettext_lazy("a review of the plan", "Review"),
         max_length=200,
         help_text=gettext_lazy("The review that decided the revision, e.g. Mid-term review 2026."),
     )
@@ -30,7 +32,8 @@ class TargetRevisionForm(ServiceForm):
         super().__init__(*args, **kwargs)
         self.targets = list(targets)  # Target rows annotated with in_force
         for target in self.targets:
-            self.fields[self.year_field(target.year)] = forms.DecimalField(
+            # Khmer digits are read too (NumberField).
+            self.fields[self.year_field(target.year)] = NumberField(
                 label=str(target.year),
                 required=False,
                 min_value=0,

@@ -5,17 +5,18 @@ from decimal import Decimal
 from django import template
 
 from indicators.models import ReportState
-from plans.formatting import plain_number
+from plans.formatting import number_text
 
 register = template.Library()
 
 
 @register.filter
 def plain(value) -> str:
-    """10.0000 → "10", 2.5000 → "2.5"; nothing for no value."""
+    """A figure as typed, shown for reading: 10.0000 → "10", 2.5000 → "2.5",
+    1362 → "1,362" (plans.formatting.number_text); nothing for no value."""
     if value is None or value == "":
         return ""
-    return plain_number(Decimal(value))
+    return number_text(value if isinstance(value, int | float | Decimal) else Decimal(value))
 
 
 @register.filter

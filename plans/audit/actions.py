@@ -54,6 +54,7 @@ KINDS = (
             ("report.approved", gettext_lazy("Approved a report")),
             ("evidence.attach", gettext_lazy("Attached an evidence file")),
             ("evidence.remove", gettext_lazy("Removed an evidence file")),
+            ("values.upload", gettext_lazy("Uploaded a values file")),
             ("values.import", gettext_lazy("Imported figures from a values file")),
         ),
     ),
@@ -94,6 +95,7 @@ KINDS = (
         (
             ("user.create", gettext_lazy("Created a user")),
             ("user.update", gettext_lazy("Changed a user")),
+            ("user.display", gettext_lazy("Changed their language or digits")),
         ),
     ),
     Kind(
@@ -106,7 +108,15 @@ KINDS = (
             ("token.expire", gettext_lazy("An API token expired")),
         ),
     ),
-    Kind("exports", gettext_lazy("Exports"), ("export.",)),
+    Kind(
+        "exports",
+        gettext_lazy("Exports"),
+        ("export.",),
+        (
+            ("export.download", gettext_lazy("Downloaded an export")),
+            ("export.background", gettext_lazy("Asked for an export to be prepared")),
+        ),
+    ),
 )
 
 # Whatever no kind above claims (the demo's seeding, say).

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from plans.models import Role
+from plans.tokens import PASSWORD_CHANGED, REVOKED_BY_ADMIN, REVOKED_BY_OWNER, USER_DEACTIVATED
 
 DETAILS_LENGTH = 240
 TEXT_LENGTH = 100
@@ -24,6 +25,39 @@ STATES = {
     "SUBMITTED": gettext_lazy("Submitted"),
     "RETURNED": gettext_lazy("Returned"),
     "APPROVED": gettext_lazy("Approved"),
+}
+
+
+# Why a token was revoked (plans/tokens.py): stored in English, said in the reader's language.
+TOKEN_REASONS = {
+    REVOKED_BY_OWNER: gettext_lazy("revoked by its owner"),
+    REVOKED_BY_ADMIN: gettext_lazy("revoked by an administrator"),
+    PASSWORD_CHANGED: gettext_lazy("password changed"),
+    USER_DEACTIVATED: gettext_lazy("user deactivated"),
+}
+
+# The words for other keys the services record; a key not named here is shown as it is.
+KEY_WORDS = {
+    "expires": gettext_lazy("expires"),
+    "issued": gettext_lazy("issued"),
+    "published_at": gettext_lazy("published"),
+    "organisation": gettext_lazy("organisation"),
+    "report": gettext_lazy("report"),
+    "indicator": gettext_lazy("indicator"),
+    "indicators": gettext_lazy("indicators"),
+    "activities": gettext_lazy("activities"),
+    "line_comments": gettext_lazy("comments on lines"),
+    "file": gettext_lazy("file"),
+    "sheet": gettext_lazy("sheet"),
+    "rows": gettext_lazy("rows"),
+    "counts": gettext_lazy("counts"),
+    "dataset": gettext_lazy("dataset"),
+    "format": gettext_lazy("format"),
+    "language": gettext_lazy("language"),
+    "khmer_digits": gettext_lazy("Khmer digits"),
+    # The demo's seeding (reports/demo/seed.py).
+    "scale": gettext_lazy("scale"),
+    "added": gettext_lazy("added"),
 }
 
 
@@ -69,7 +103,7 @@ def counted(value) -> str:
 PIECES = {
     "from": lambda value: _("from %(state)s") % {"state": STATES.get(value, value)} if value else "",
     "comment": quoted,
-    "reason": quoted,
+    "reason": lambda value: quoted(TOKEN_REASONS.get(value, value) if isinstance(value, str) else value),
     "rationale": quoted,
     "review": lambda value: _("review: %(name)s") % {"name": plain(value)} if value else "",
     "changed": lambda value: _("changed: %(fields)s") % {"fields": plain(value)} if value else "",
@@ -96,7 +130,7 @@ def details_line(details) -> str:
     for key, value in details.items():
         if key == "path" and details.get("method"):
             continue
-        piece = PIECES[key](value) if key in PIECES else f"{key}: {plain(value)}"
+        piece = PIECES[key](value) if key in PIECES else f"{KEY_WORDS.get(key, key)}: {plain(value)}"
         if piece:
             pieces.append(piece)
     return Truncator(" · ".join(pieces)).chars(DETAILS_LENGTH)

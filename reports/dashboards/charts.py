@@ -6,10 +6,14 @@ plotly package ships. Every chart is paired with a table of the same data in
 the page (its text alternative), so nothing is known only from a colour.
 """
 
+import math
 import unicodedata
+from decimal import Decimal
 
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
+
+from plans.formatting import khmer_digits_shown, number_text, percent_of, share_text
 
 # Okabe–Ito colours, distinguishable with the common colour-blindnesses; each
 # status also has its own marker symbol and always a text label.
@@ -32,8 +36,13 @@ EXPECTED_COLOUR = "#0072B2"
 ACTUAL_COLOUR = "#000000"
 TARGET_COLOUR = "#CC79A7"
 
-# Fonts that have Khmer glyphs, so names in Khmer draw in the charts too.
-FONT_FAMILY = '"Noto Sans Khmer", "Khmer OS System", "Khmer OS", "Khmer UI", system-ui, sans-serif'
+# The pages' font stack (static/ntip/ntip.css --ntip-font-sans): Khmer in titles,
+# labels and hover text is drawn with the Noto Sans Khmer that NTIP serves, the
+# rest with the system's font, as on the page around the chart.
+FONT_FAMILY = (
+    '"Noto Sans Khmer", system-ui, -apple-system, "Segoe UI", Roboto, "Khmer OS System", '
+    '"Khmer OS", "Khmer UI", "Helvetica Neue", Arial, sans-serif'
+)
 
 
 # Marked for translation here, translated where shown: a page shows a status
@@ -61,6 +70,10 @@ def base_layout(**extra) -> dict:
         "plot_bgcolor": "rgba(0,0,0,0)",
         "legend": {"orientation": "h", "y": -0.2},
         "hoverlabel": {"font": {"family": FONT_FAMILY}},
+        # A decimal point and "," between thousands, as plans.formatting writes
+        # figures in both languages, for what Plotly writes itself (its own
+        # ticks). Hover and bar texts are written by the formatter.
+        "separators": ".,",
     }
     layout.update(extra)
     return layout
@@ -71,8 +84,28 @@ def figure(data: list[dict], **layout) -> dict:
 
 
 def percent(value: float | None) -> float | None:
-    """Fractions are stored; charts show percentages."""
-    return None if value is None else round(value * 100, 1)
+    """Fractions are stored; charts show percentages, rounded as their text."""
+    return None if value is None else float(percent_of(value))
+
+
+def _percent_axis(ticks: list[int]) -> dict:
+    """A 0–100 % axis's ticks, written by the formatter (Khmer digits too)."""
+    return {"tickvals": ticks, "ticktext": [share_text(t / 100) for t in ticks]}
+
+
+def _value_axis(values) -> dict:
+    """A figure axis's ticks: Plotly's own, thousands grouped as the tables
+    write them ("3,000"), unless digits are Khmer, which Plotly cannot write;
+    then a round step from 0 up, written by the formatter."""
+    if not khmer_digits_shown():
+        return {"tickformat": ","}
+    top = max((float(v) for v in values if isinstance(v, int | float | Decimal)), default=0)
+    if top <= 0:
+        return {"tickvals": [0], "ticktext": [number_text(0)]}
+    magnitude = 10 ** math.floor(math.log10(top / 4))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= top / 4)
+    ticks = [step * i for i in range(math.ceil(top / step) + 1)]
+    return {"tickvals": ticks, "ticktext": [number_text(t, 2) for t in ticks]}
 
 
 # --- Dashboard figures ----------------------------------------------------------
@@ -110,7 +143,8 @@ def status_text(status: str | None) -> str:
 
 
 def percent_text(value: float | None) -> str:
-    return "—" if value is None else f"{percent(value):g} %"
+    """A stored fraction as the pages write it (plans.formatting.share_text)."""
+    return share_text(value)
 
 
 def _breaks_between(before: str, after: str) -> bool:
@@ -150,17 +184,21 @@ def overall_figure(row) -> dict:
     """A bullet chart: achieved (P*, bar in the status colour) against expected
     (X*, the marker line), 0–100 %."""
     achieved = percent(row.achieved) or 0
+    # Plotly writes the number in 0–9 only: with Khmer digits the formatter's
+    # text stands in its place, to the right of the bar.
+    khmer = khmer_digits_shown()
     return figure(
         [
             {
                 "type": "indicator",
-                "mode": "number+gauge",
+                "mode": "gauge" if khmer else "number+gauge",
                 "value": achieved,
-                "number": {"suffix": " %", "valueformat": ".1f"},
-                "domain": {"x": [0, 1], "y": [0.25, 1]},
+                # One decimal, none when whole, as share_text writes it.
+                "number": {"suffix": " %", "valueformat": ".0f" if achieved == int(achieved) else ".1f"},
+                "domain": {"x": [0, 0.72] if khmer else [0, 1], "y": [0.25, 1]},
                 "gauge": {
                     "shape": "bullet",
-                    "axis": {"range": [0, 100], "ticksuffix": " %"},
+                    "axis": {"range": [0, 100], **_percent_axis([0, 25, 50, 75, 100])},
                     "bar": {"color": STATUS_COLOURS.get(row.status, NO_STATUS_COLOUR), "thickness": 0.55},
                     "bgcolor": "#E9ECEF",
                     "threshold": {
@@ -173,6 +211,20 @@ def overall_figure(row) -> dict:
         ],
         height=130,
         margin={"l": 16, "r": 16, "t": 8, "b": 24},
+        annotations=[
+            {
+                "text": share_text(row.achieved or 0),
+                "x": 1,
+                "y": 0.62,
+                "xref": "paper",
+                "yref": "paper",
+                "xanchor": "right",
+                "showarrow": False,
+                "font": {"size": 28},
+            }
+        ]
+        if khmer
+        else [],
     )
 
 
@@ -217,7 +269,9 @@ def progress_bars_figure(rows) -> dict:
                     "line": {"color": "#333333", "width": 1},
                 },
                 "hovertext": [f"{r.code} {r.name}" for r in rows],
-                "hovertemplate": "%{hovertext}: %{x} %<extra></extra>",
+                # Figures in hover texts are the formatter's, as in the tables.
+                "customdata": [percent_text(r.achieved) for r in rows],
+                "hovertemplate": "%{hovertext}: %{customdata}<extra></extra>",
             },
             {
                 "type": "scatter",
@@ -231,7 +285,8 @@ def progress_bars_figure(rows) -> dict:
                     "color": EXPECTED_COLOUR,
                     "line": {"width": 3, "color": EXPECTED_COLOUR},
                 },
-                "hovertemplate": _("Expected") + ": %{x} %<extra></extra>",
+                "customdata": [percent_text(r.expected) for r in rows],
+                "hovertemplate": _("Expected: %(value)s") % {"value": "%{customdata}"} + "<extra></extra>",
             },
             {
                 "type": "scatter",
@@ -250,8 +305,7 @@ def progress_bars_figure(rows) -> dict:
         height=sum(row_heights) + 90,
         xaxis={
             "range": [0, PROGRESS_AXIS_END],
-            "tickvals": [0, 50, 100],
-            "ticktext": ["0 %", "50 %", "100 %"],
+            **_percent_axis([0, 50, 100]),
             "fixedrange": True,
         },
         yaxis={
@@ -299,29 +353,35 @@ def trend_figure(periods: list[str], series) -> dict:
                 "legendgroup": s.code,
                 "x": periods,
                 "y": [percent(v) for v in s.achieved],
+                "customdata": [percent_text(v) for v in s.achieved],
                 "line": {"color": colour, "width": 3 if i == 0 else 2},
                 "marker": {"symbol": symbol, "size": 7, "color": colour},
-                "hovertemplate": f"{s.code} " + _("achieved") + " %{x}: %{y} %<extra></extra>",
+                "hovertemplate": _("%(code)s achieved in %(period)s: %(value)s")
+                % {"code": s.code, "period": "%{x}", "value": "%{customdata}"}
+                + "<extra></extra>",
             }
         )
         data.append(
             {
                 "type": "scatter",
                 "mode": "lines",
-                "name": s.code + " " + _("expected"),
+                "name": _("%(code)s expected") % {"code": s.code},
                 "legendgroup": s.code,
                 "showlegend": False,
                 "x": periods,
                 "y": [percent(v) for v in s.expected],
+                "customdata": [percent_text(v) for v in s.expected],
                 "line": {"color": colour, "width": 1.5, "dash": "dash"},
-                "hovertemplate": f"{s.code} " + _("expected") + " %{x}: %{y} %<extra></extra>",
+                "hovertemplate": _("%(code)s expected in %(period)s: %(value)s")
+                % {"code": s.code, "period": "%{x}", "value": "%{customdata}"}
+                + "<extra></extra>",
             }
         )
     return figure(
         data,
         height=320,
         xaxis={"type": "category", "tickangle": -45, "fixedrange": True},
-        yaxis={"range": [0, 100], "ticksuffix": " %", "fixedrange": True},
+        yaxis={"range": [0, 100], **_percent_axis([0, 20, 40, 60, 80, 100]), "fixedrange": True},
         margin={"l": 48, "r": 8, "t": 8, "b": 72},
         legend={"orientation": "h", "y": -0.35},
     )
@@ -358,22 +418,22 @@ def status_counts_figure(counts: dict) -> dict:
                     "color": [STATUS_COLOURS[s] for s in STATUS_ORDER],
                     "line": {"color": "#333333", "width": 1},
                 },
-                "text": values,
+                "text": [number_text(v) for v in values],
                 "textposition": "outside",
                 "cliponaxis": False,
-                "hovertemplate": "%{x}: %{y}<extra></extra>",
+                "hovertemplate": "%{x}: %{text}<extra></extra>",
                 "showlegend": False,
             }
         ],
         height=300,
-        yaxis={"rangemode": "tozero", "fixedrange": True, "automargin": True},
+        yaxis={"rangemode": "tozero", "fixedrange": True, "automargin": True, **_value_axis(values)},
         xaxis={"fixedrange": True, "automargin": True},
         margin={"l": 40, "r": 8, "t": 24, "b": 48},
     )
 
 
 def status_counts_summary(counts: dict) -> str:
-    return ", ".join(f"{status_label(s)}: {int((counts or {}).get(s, 0))}" for s in STATUS_ORDER)
+    return ", ".join(f"{status_label(s)}: {number_text(int((counts or {}).get(s, 0)))}" for s in STATUS_ORDER)
 
 
 def completeness_figure(overall) -> dict:
@@ -390,7 +450,8 @@ def completeness_figure(overall) -> dict:
                 "x": [percent(v) for v in shares],
                 "marker": {"color": [ACTUAL_COLOUR, EXPECTED_COLOUR]},
                 "text": [
-                    f"{percent_text(v)} ({n}/{overall.expected})" for v, n in zip(shares, counts, strict=True)
+                    f"{percent_text(v)} ({number_text(n)}/{number_text(overall.expected)})"
+                    for v, n in zip(shares, counts, strict=True)
                 ],
                 "textposition": "outside",
                 "cliponaxis": False,
@@ -399,7 +460,7 @@ def completeness_figure(overall) -> dict:
             }
         ],
         height=150,
-        xaxis={"range": [0, 135], "ticksuffix": " %", "tickvals": [0, 25, 50, 75, 100], "fixedrange": True},
+        xaxis={"range": [0, 135], **_percent_axis([0, 25, 50, 75, 100]), "fixedrange": True},
         yaxis={"autorange": "reversed", "automargin": True, "fixedrange": True},
         margin={"l": 8, "r": 8, "t": 8, "b": 32},
     )
@@ -410,10 +471,10 @@ def completeness_summary(overall) -> str:
         "%(received)s of %(expected)s reports received (%(completeness)s), "
         "%(on_time)s on time (%(timeliness)s)"
     ) % {
-        "received": overall.received,
-        "expected": overall.expected,
+        "received": number_text(overall.received),
+        "expected": number_text(overall.expected),
         "completeness": percent_text(overall.completeness),
-        "on_time": overall.on_time,
+        "on_time": number_text(overall.on_time),
         "timeliness": percent_text(overall.timeliness),
     }
 
@@ -432,6 +493,7 @@ def indicator_figure(points, *, baseline: float, unit: str) -> dict:
                 "name": _("Original target (end of year)"),
                 "x": periods,
                 "y": [p.original_target for p in points],
+                **_hover([p.original_target for p in points], _("Original target (end of year)")),
                 "line": {"color": TARGET_COLOUR, "width": 1.5, "shape": "hv", "dash": "dashdot"},
             }
         ]
@@ -446,8 +508,7 @@ def indicator_figure(points, *, baseline: float, unit: str) -> dict:
                 "name": _("Actual"),
                 "x": periods,
                 "y": _plotted([p.actual for p in points]),
-                "customdata": [_number(p.actual) for p in points],
-                "hovertemplate": "%{x}: %{customdata}<extra>" + str(_("Actual")) + "</extra>",
+                **_hover([p.actual for p in points], _("Actual")),
                 "line": {"color": ACTUAL_COLOUR, "width": 3},
                 "marker": {"symbol": "circle", "size": 7},
             },
@@ -457,6 +518,7 @@ def indicator_figure(points, *, baseline: float, unit: str) -> dict:
                 "name": _("Expected"),
                 "x": periods,
                 "y": [p.expected for p in points],
+                **_hover([p.expected for p in points], _("Expected")),
                 "line": {"color": EXPECTED_COLOUR, "width": 2, "dash": "dash"},
             },
             {
@@ -465,6 +527,10 @@ def indicator_figure(points, *, baseline: float, unit: str) -> dict:
                 "name": _("Revised target (end of year)") if revised else _("Target (end of year)"),
                 "x": periods,
                 "y": [p.target for p in points],
+                **_hover(
+                    [p.target for p in points],
+                    _("Revised target (end of year)") if revised else _("Target (end of year)"),
+                ),
                 "line": {"color": TARGET_COLOUR, "width": 2, "shape": "hv"},
             },
             *original,
@@ -474,12 +540,21 @@ def indicator_figure(points, *, baseline: float, unit: str) -> dict:
                 "name": _("Baseline"),
                 "x": periods,
                 "y": [baseline] * len(points),
+                **_hover([baseline] * len(points), _("Baseline")),
                 "line": {"color": BASELINE_COLOUR, "width": 1.5, "dash": "dot"},
             },
         ],
         height=340,
         xaxis={"type": "category", "tickangle": -45, "fixedrange": True},
-        yaxis={"rangemode": "tozero", "title": {"text": unit}, "automargin": True, "fixedrange": True},
+        yaxis={
+            "rangemode": "tozero",
+            "title": {"text": unit},
+            "automargin": True,
+            "fixedrange": True,
+            **_value_axis(
+                [baseline] + [v for p in points for v in (p.actual, p.expected, p.target, p.original_target)]
+            ),
+        },
         margin={"l": 56, "r": 8, "t": 8, "b": 72},
         legend={"orientation": "h", "y": -0.4},
     )
@@ -512,7 +587,17 @@ def _plotted(values: list) -> list:
 
 
 def _number(value) -> str:
-    return "—" if value is None else f"{value:,.6g}" if isinstance(value, float) else str(value)
+    """A figure as the pages write it (the dashboards' |num): at most two decimals."""
+    return number_text(value, 2)
+
+
+def _hover(values: list, name) -> dict:
+    """A line's hover text: the quarter and the figure as the formatter writes
+    it (Plotly would write 0–9, whatever the reader's digits), the line's name."""
+    return {
+        "customdata": [_number(v) for v in values],
+        "hovertemplate": "%{x}: %{customdata}<extra>" + str(name) + "</extra>",
+    }
 
 
 def organisation_values_figure(periods: list[str], series) -> dict:
@@ -550,12 +635,19 @@ def organisation_values_figure(periods: list[str], series) -> dict:
         }
         for i, s in enumerate(series)
     ]
+    # The axis reaches the highest line, or the highest stack of bars.
+    drawn = [_plotted(s.values) for s in series]
+    tops = (
+        [v for values in drawn for v in values]
+        if level
+        else [sum(filter(None, stack)) for stack in zip(*drawn, strict=True)]
+    )
     return figure(
         data,
         **({} if level else {"barmode": "stack"}),
         height=320 + 18 * (len(series) // 6),
         xaxis={"type": "category", "tickangle": -45, "fixedrange": True},
-        yaxis={"rangemode": "tozero", "automargin": True, "fixedrange": True},
+        yaxis={"rangemode": "tozero", "automargin": True, "fixedrange": True, **_value_axis(tops)},
         margin={"l": 48, "r": 8, "t": 8, "b": 72},
         legend={"orientation": "h", "y": -0.35},
     )
@@ -598,7 +690,12 @@ def category_figure(breakdown) -> dict:
             }
         ],
         height=260,
-        yaxis={"rangemode": "tozero", "automargin": True, "fixedrange": True},
+        yaxis={
+            "rangemode": "tozero",
+            "automargin": True,
+            "fixedrange": True,
+            **_value_axis(_plotted([c.value for c in breakdown.categories])),
+        },
         xaxis={"fixedrange": True},
         margin={"l": 48, "r": 8, "t": 24, "b": 40},
     )
@@ -640,7 +737,12 @@ def justice_chain_figure(table) -> dict:
         barmode="group",
         height=320,
         xaxis={"type": "category", "fixedrange": True},
-        yaxis={"rangemode": "tozero", "automargin": True, "fixedrange": True},
+        yaxis={
+            "rangemode": "tozero",
+            "automargin": True,
+            "fixedrange": True,
+            **_value_axis([count for trace in data for count in trace["y"]]),
+        },
         margin={"l": 48, "r": 8, "t": 24, "b": 40},
         legend={"orientation": "h", "y": -0.2},
     )

@@ -318,7 +318,11 @@ def indicator_dashboard(
         for d in dimensions
     ]
     score = score_row(
-        "indicator", indicator, snapshots.get(period.pk), lead=indicator.lead.code, unit=indicator.unit
+        "indicator",
+        indicator,
+        snapshots.get(period.pk),
+        lead=indicator.lead.code,
+        unit=indicator.display_unit,
     )
     if basis == BASIS_ORIGINAL:
         score, points = _scores_against_original(plan, indicator, periods, originals, values, score, points)

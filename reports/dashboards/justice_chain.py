@@ -13,6 +13,7 @@ from indicators.models import (
     IndicatorValue,
     ReportState,
 )
+from plans.formatting import number_text
 from plans.models import Plan, ReportingPeriod
 from reports import scoring
 from reports.privacy import public_count
@@ -183,7 +184,8 @@ def _protected_cell(cell: ChainCell) -> ChainCell:
 
 
 def _count_text(count) -> str:
-    return count if isinstance(count, str) else f"{count:g}"
+    """A count in a warning, as the pages write figures ("<5" as it is)."""
+    return number_text(count, 2)
 
 
 def _chain_indicator(indicator: Indicator) -> ChainIndicator:
@@ -191,7 +193,7 @@ def _chain_indicator(indicator: Indicator) -> ChainIndicator:
         id=indicator.pk,
         code=indicator.code,
         name=indicator.display_name,
-        unit=indicator.unit,
+        unit=indicator.display_unit,
         measure=indicator.measure,
         lead_code=indicator.lead.code,
     )

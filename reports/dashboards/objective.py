@@ -46,7 +46,9 @@ def objective_dashboard(*, plan: Plan, code: str, period: ReportingPeriod) -> Ob
         score=score_row("objective", objective, snapshots.get(("objective", objective.pk))),
         indicators=with_last_reported(
             [
-                score_row("indicator", i, snapshots.get(("indicator", i.pk)), lead=i.lead.code, unit=i.unit)
+                score_row(
+                    "indicator", i, snapshots.get(("indicator", i.pk)), lead=i.lead.code, unit=i.display_unit
+                )
                 for i in indicators
             ],
             plan=plan,

@@ -162,7 +162,7 @@ def indicators_needing_attention(
         value = latest.get(indicator.pk, {})
         rows.append(
             AttentionRow(
-                score=score_row("indicator", indicator, snapshot, unit=indicator.unit),
+                score=score_row("indicator", indicator, snapshot, unit=indicator.display_unit),
                 pillar_code=indicator.objective.pillar.code,
                 lead_code=indicator.lead.code,
                 lead_name=indicator.lead.display_name,

@@ -62,7 +62,7 @@ def public_summary(
             to_date = by_year[max(by_year)] if by_year else None
         if step.victims or indicator.counts_people:
             this_year, to_date = public_count(this_year, threshold), public_count(to_date, threshold)
-        headlines.append(Headline(step.label, indicator.unit, this_year, to_date, found=True))
+        headlines.append(Headline(step.label, indicator.display_unit, this_year, to_date, found=True))
     return PublicSummary(
         plan=score_row("plan", plan, snapshots.get(("plan", plan.pk))),
         pillars=[score_row("pillar", p, snapshots.get(("pillar", p.pk))) for p in pillars],

@@ -135,7 +135,7 @@ def scorecard_leaves(
             "indicator",
             i,
             snapshots.get(("indicator", i.pk)),
-            unit=i.unit,
+            unit=i.display_unit,
             role="lead" if i.lead_id == organisation.pk else "contributor",
         )
         for i in indicators

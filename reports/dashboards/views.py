@@ -278,7 +278,7 @@ def indicator(request, plan_code: str, code: str):
     exact = user_sees_small_counts(request.user)
     if not exact:
         page = people_counts.protected_indicator_page(page)
-    baseline, unit = float(page.indicator.baseline), page.indicator.unit
+    baseline, unit = float(page.indicator.baseline), page.indicator.display_unit
     can_revise = user_can_revise_targets(request.user)
     context.update(
         page=page,

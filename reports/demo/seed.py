@@ -103,6 +103,7 @@ def demo_seed(*, scale: int = 1, reset_passwords: bool = False) -> SeedResult:
         plan = plan_ensure(scale=scale, created=created)
         dimensions_ensure(created=created)
         tree = plan_tree_ensure(plan=plan, organisations=organisations, scale=scale, created=created)
+        khmer_names_fill(plan=plan, scale=scale, created=created)
         figures_ensure(plan=plan, tree=tree, users=users, created=created)
         target_revisions_ensure(tree=tree, admin=users[Role.SECRETARIAT_ADMIN], created=created)
         publications_ensure(plan=plan, reviewer=users[Role.SECRETARIAT_REVIEWER], created=created)
@@ -138,7 +139,7 @@ def organisation_rows(scale: int) -> list[OrganisationRow]:
                     copy_code(code, copy),
                     OrganisationKind.PROVINCIAL_COMMITTEE,
                     f"{base.name} (benchmark copy {copy})",
-                    base.name_km,
+                    f"{base.name_km} (ច្បាប់ចម្លងសម្រាប់តេស្តសមត្ថភាព {copy})" if base.name_km else "",
                 )
             )
     return rows
@@ -194,22 +195,29 @@ def demo_users_ensure(
     return users, logins
 
 
+def plan_names(scale: int) -> tuple[str, str]:
+    """The plan's English and Khmer names: a benchmark plan says it is one, in both."""
+    if scale == 1:
+        return PLAN_NAME, PLAN_NAME_KM
+    return (
+        f"{PLAN_NAME} (benchmark, {scale}× the demo plan)",
+        f"{PLAN_NAME_KM} (តេស្តសមត្ថភាព {scale}× នៃផែនការគំរូ)",
+    )
+
+
 def plan_ensure(*, scale: int, created: Counter) -> Plan:
     code = plan_code_for_scale(scale)
     plan = Plan.objects.filter(code=code).first()
     if plan is not None:
         return plan
-    if scale == 1:
-        name, name_km, public = PLAN_NAME, PLAN_NAME_KM, True
-    else:
-        name, name_km, public = f"{PLAN_NAME} (benchmark, {scale}× the demo plan)", "", False
+    name, name_km = plan_names(scale)
     plan = Plan(
         code=code,
         name=name,
         name_km=normalise_text(name_km),
         start_year=FIRST_YEAR,
         end_year=LAST_YEAR,
-        is_public=public,
+        is_public=scale == 1,
     )
     created["plans"] += 1
     # plan_save validates, lays out the 20 quarters and records the audit event.
@@ -232,6 +240,50 @@ def dimensions_ensure(*, created: Counter) -> dict[str, Dimension]:
             created["categories"] += was_created
         dimensions[code] = dimension
     return dimensions
+
+
+def khmer_names_fill(*, plan: Plan, scale: int, created: Counter) -> None:
+    """A database seeded before the demo had all its Khmer names gets them on
+    the next run: a demo row whose Khmer name is empty gets the demo's (one
+    that someone wrote stays), and so does an indicator's Khmer unit. Rows are
+    looked up by code, as the seed adds them."""
+    copies = range(1, scale + 1)
+    organisations = {row.code: row.name_km for row in organisation_rows(scale)}
+    nodes = {
+        Pillar: {code: km for code, _, km in PILLARS},
+        Objective: {copy_code(code, c): km for c in copies for code, _, km in OBJECTIVES},
+        Indicator: {copy_code(row.code, c): row.name_km for c in copies for row in INDICATORS},
+        Activity: {copy_code(row.code, c): row.name_km for c in copies for row in ACTIVITIES},
+    }
+    dimensions = {code: km for code, (_, km, _) in DIMENSIONS.items()}
+    categories = {(dim, code): km for dim, (_, _, cats) in DIMENSIONS.items() for code, _, km in cats}
+    fills = [
+        (Organisation.objects.all(), lambda o: organisations.get(o.code)),
+        (Dimension.objects.all(), lambda d: dimensions.get(d.code)),
+        (Category.objects.select_related("dimension"), lambda c: categories.get((c.dimension.code, c.code))),
+        (Plan.objects.filter(pk=plan.pk), lambda p: plan_names(scale)[1]),
+        *(
+            (model.objects.filter(plan=plan), lambda n, names=names: names.get(n.code))
+            for model, names in nodes.items()
+        ),
+    ]
+    for queryset, khmer_name in fills:
+        filled = []
+        for obj in queryset.filter(name_km=""):
+            name_km = khmer_name(obj)
+            if name_km:
+                obj.name_km = normalise_text(name_km)
+                filled.append(obj)
+        queryset.model.objects.bulk_update(filled, ["name_km"], batch_size=BATCH)
+        created["khmer_names"] += len(filled)
+    units = {copy_code(row.code, c): row.unit_km for c in copies for row in INDICATORS}
+    filled = []
+    for indicator in Indicator.objects.filter(plan=plan, unit_km=""):
+        if units.get(indicator.code):
+            indicator.unit_km = normalise_text(units[indicator.code])
+            filled.append(indicator)
+    Indicator.objects.bulk_update(filled, ["unit_km"], batch_size=BATCH)
+    created["khmer_units"] += len(filled)
 
 
 def copy_organisation(code: str, copy: int, reporters: set[str]) -> str:
@@ -292,10 +344,11 @@ def plan_tree_ensure(
                 pillar=pillars["P" + code[1]],
                 code=copy_code(code, copy),
                 name=name,
+                name_km=name_km,
                 position=(copy - 1) * len(OBJECTIVES) + i,
             )
             for copy in range(1, scale + 1)
-            for i, (code, name) in enumerate(OBJECTIVES, start=1)
+            for i, (code, name, name_km) in enumerate(OBJECTIVES, start=1)
         ],
         created,
         "objectives",
@@ -326,6 +379,7 @@ def _indicators_ensure(plan, tree: DemoTree, objectives: dict, scale: int, creat
                 direction=row.direction,
                 frequency=row.frequency,
                 unit=row.unit,
+                unit_km=row.unit_km,
                 counts_people=row.counts_people,
                 baseline=Decimal(row.baseline),
                 baseline_year=FIRST_YEAR - 1,
@@ -423,6 +477,7 @@ def _activities_ensure(plan, tree: DemoTree, objectives: dict, scale: int, creat
                 objective=objectives[copy_code(row.objective, copy)],
                 code=copy_code(row.code, copy),
                 name=row.name,
+                name_km=row.name_km,
                 lead=orgs[lead],
                 start_period=periods[row.start],
                 end_period=periods[row.end],

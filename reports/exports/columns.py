@@ -37,6 +37,7 @@ class StructureColumns(Resource):
     direction = column("direction", _("direction"))
     frequency = column("frequency", _("frequency"))
     unit = column("unit", _("unit"))
+    unit_km = column("unit_km", _("unit_km"))
     baseline = column("baseline", _("baseline"))
     baseline_year = column("baseline_year", _("baseline_year"))
     counts_people = column("counts_people", _("counts_people"))

@@ -139,12 +139,19 @@ def _filters_checked(plan: Plan, params) -> tuple[dict, dict]:
         if len(code) <= 40 and "\x00" not in code and _filter_exists(plan, name, code):
             filters[name] = code
         else:
-            errors[name] = _("%(code)s is not a %(kind)s of plan %(plan)s.") % {
-                "code": code[:40],
-                "kind": name,
-                "plan": plan.code,
-            }
+            errors[name] = _filter_refusal(name) % {"code": code[:40], "plan": plan.code}
     return filters, errors
+
+
+def _filter_refusal(name: str) -> str:
+    """Why a filter's code was refused: one sentence per kind, so each
+    language can word it whole."""
+    return {
+        "pillar": _("%(code)s is not a pillar of plan %(plan)s."),
+        "objective": _("%(code)s is not an objective of plan %(plan)s."),
+        "indicator": _("%(code)s is not an indicator of plan %(plan)s."),
+        "organisation": _("%(code)s is not an organisation of plan %(plan)s."),
+    }[name]
 
 
 def _filter_exists(plan: Plan, name: str, code: str) -> bool:
@@ -304,6 +311,7 @@ def structure_table(*, user, ask: ExportAsk) -> Table:
                 "direction": i.direction,
                 "frequency": i.frequency,
                 "unit": i.unit,
+                "unit_km": i.unit_km,
                 "baseline": i.baseline,
                 "baseline_year": i.baseline_year,
                 "counts_people": i.counts_people,

@@ -11,9 +11,9 @@ from django.core.files import File
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import override
 
 from plans.access import plan_get_for_user
+from plans.languages import user_language_override
 from plans.models import Plan
 from plans.services import audit_record
 from reports.exports import writers
@@ -98,8 +98,10 @@ def export_build(*, export_id: int) -> Export:
     if export.state == ExportState.DONE:
         return export
     Export.objects.filter(pk=export.pk).update(state=ExportState.RUNNING, progress=0)
-    try:
-        with override(settings.LANGUAGE_CODE):
+    # In the asker's language, as an export answered at once would be: its
+    # headers and names, and the reason it failed.
+    with user_language_override(export.user):
+        try:
             plan = plan_get_for_user(export.user, export.plan.code)
             ask = export_ask(
                 user=export.user, plan=plan, dataset=export.dataset, fmt=export.format, params=export.filters
@@ -114,13 +116,18 @@ def export_build(*, export_id: int) -> Export:
                         target.write(chunk)
                 target.seek(0)
                 export.file.save(export_filename(ask), File(target), save=False)
-    except (ExportRefused, Plan.DoesNotExist) as refusal:
-        # The user may no longer see it (a role changed, a period was withdrawn).
-        return _export_failed(export, _("This export can no longer be written: %(why)s") % {"why": refusal})
-    except Exception:
-        logger.exception("export %s failed", export.pk)
-        _export_failed(export, _("The export failed; please ask for it again."))
-        raise
+        except (ExportRefused, Plan.DoesNotExist) as refusal:
+            # The user may no longer see it (a role changed, a period was withdrawn).
+            why = (
+                " ".join(map(str, refusal.errors.values()))
+                if isinstance(refusal, ExportRefused)
+                else _("you may no longer see this plan.")
+            )
+            return _export_failed(export, _("This export can no longer be written: %(why)s") % {"why": why})
+        except Exception:
+            logger.exception("export %s failed", export.pk)
+            _export_failed(export, _("The export failed; please ask for it again."))
+            raise
     export.state, export.progress, export.finished_at = ExportState.DONE, 100, timezone.now()
     export.save(update_fields=["state", "progress", "rows", "file", "finished_at"])
     exports_prune(user_id=export.user_id)

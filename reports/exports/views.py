@@ -2,6 +2,7 @@
 one long export's progress, and its file (docs/exports.md)."""
 
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from plans.access import plan_get_for_user_or_404
@@ -12,6 +13,16 @@ from reports.models import Export, ExportState
 
 # A page in progress asks again after this many seconds.
 REFRESH_SECONDS = 2
+# What an export is asked with, as the refusal page names it (the API keeps the codes).
+ASKED_WITH = {
+    "dataset": _("Dataset"),
+    "format": _("Format"),
+    "period": _("Period"),
+    "pillar": _("Pillar"),
+    "objective": _("Objective"),
+    "indicator": _("Indicator"),
+    "organisation": _("Organisation"),
+}
 
 
 @require_GET
@@ -21,7 +32,8 @@ def plan_export(request, plan_code: str, dataset: str, fmt: str):
     try:
         answer = export_answer(user=request.user, plan=plan, dataset=dataset, fmt=fmt, params=request.GET)
     except ExportRefused as refusal:
-        context = {"plan": plan, "errors": refusal.errors, "nav": "dashboards"}
+        errors = [(ASKED_WITH.get(name, name), message) for name, message in refusal.errors.items()]
+        context = {"plan": plan, "errors": errors, "nav": "dashboards"}
         return render(request, "reports/exports/refused.html", context, status=refusal.status)
     if isinstance(answer, Export):
         return redirect("exports:export_job", pk=answer.pk)

@@ -182,6 +182,12 @@ def json_chunks(columns: list[tuple[str, str]], rows: Iterable[dict]) -> Iterato
 # about 2,000 rows a second here (no lxml), under the 5,000 we need. The sheet
 # uses inline strings and one date-time style; openpyxl and Excel read it.
 
+# The workbook's font, on every cell (the Normal style and the bold headers):
+# Khmer shows in Excel where Noto Sans Khmer is installed (NTIP serves the same
+# font to its pages, docs/languages.md); where it is not, Excel puts its own
+# sans-serif font in its place (family 2, "swiss").
+XLSX_FONT = "Noto Sans Khmer"
+
 # Characters XML 1.0 does not allow, even escaped.
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 _EPOCH = datetime.datetime(1899, 12, 30)
@@ -220,8 +226,8 @@ _STYLES = (
     '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
     '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
     '<numFmts count="1"><numFmt numFmtId="164" formatCode="yyyy-mm-dd hh:mm"/></numFmts>'
-    '<fonts count="2"><font><sz val="11"/><name val="Calibri"/></font>'
-    '<font><b/><sz val="11"/><name val="Calibri"/></font></fonts>'
+    f'<fonts count="2"><font><sz val="11"/><name val="{XLSX_FONT}"/><family val="2"/></font>'
+    f'<font><b/><sz val="11"/><name val="{XLSX_FONT}"/><family val="2"/></font></fonts>'
     '<fills count="2"><fill><patternFill patternType="none"/></fill>'
     '<fill><patternFill patternType="gray125"/></fill></fills>'
     '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'

@@ -172,7 +172,9 @@ def report_leaves(*, plan: Plan, period: ReportingPeriod) -> _Leaves:
         targets[target.indicator_id][target.year] = float(target.in_force)
     rows = with_last_reported(
         [
-            score_row("indicator", i, snapshots.get(("indicator", i.pk)), lead=i.lead.code, unit=i.unit)
+            score_row(
+                "indicator", i, snapshots.get(("indicator", i.pk)), lead=i.lead.code, unit=i.display_unit
+            )
             for i in indicators
         ]
         + [score_row("activity", a, snapshots.get(("activity", a.pk)), lead=a.lead.code) for a in activities],

@@ -16,8 +16,9 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
+from plans.formatting import share_text
 from reports.dashboards.charts import status_label
-from reports.exports.writers import cell_escaped
+from reports.exports.writers import XLSX_FONT, cell_escaped
 from reports.progress_report.selectors import ProgressReport
 
 CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -26,7 +27,9 @@ PERCENT = "0.0%"
 WHOLE = "#,##0"
 DECIMAL = "#,##0.00"
 
-BOLD = Font(bold=True)
+# Every cell names the Khmer font, as the exports do (reports/exports/writers.py).
+TEXT = Font(name=XLSX_FONT, family=2, size=11)
+BOLD = Font(name=XLSX_FONT, family=2, size=11, bold=True)
 WRAP = Alignment(wrap_text=True, vertical="top")
 
 
@@ -50,8 +53,7 @@ class Sheet:
         row = self.sheet.max_row
         for column, value in enumerate(values, start=1):
             cell = self.sheet.cell(row=row, column=column)
-            if bold:
-                cell.font = BOLD
+            cell.font = BOLD if bold else TEXT
             if isinstance(value, float | int) and not isinstance(value, bool):
                 cell.number_format = formats.get(column - 1) or (
                     WHOLE if float(value).is_integer() else DECIMAL
@@ -97,7 +99,7 @@ def _when(moment) -> str:
 def method_in_brief(plan) -> list[str]:
     """How the figures are made, in a few lines (docs/scoring.md), with the
     plan's own thresholds: on the cover of the workbook and of the printed page."""
-    thresholds = {"on_track": f"{float(plan.on_track):.0%}", "at_risk": f"{float(plan.at_risk):.0%}"}
+    thresholds = {"on_track": share_text(plan.on_track, 0), "at_risk": share_text(plan.at_risk, 0)}
     return [
         _(
             "Only figures in reports approved by the NCCT secretariat count; partners see published "

@@ -3,6 +3,7 @@
 from django.core.cache import cache
 from django.utils.translation import get_language
 
+from plans.formatting import khmer_digits_shown
 from plans.models import Plan, ScoreState
 
 # How long a read of stored scores is kept; its key changes as soon as the
@@ -19,7 +20,9 @@ def scores_cache_key(*, plan: Plan, parts: tuple) -> str | None:
     except ScoreState.DoesNotExist:
         return None
     computed = state.computed_at.timestamp() if state.computed_at else 0
-    return ":".join(map(str, ("ntip-scores", plan.pk, state.version, computed, get_language(), *parts)))
+    # The language and the digits: kept HTML and charts hold text in both.
+    shown = (get_language(), "km-digits" if khmer_digits_shown() else "digits")
+    return ":".join(map(str, ("ntip-scores", plan.pk, state.version, computed, *shown, *parts)))
 
 
 def scores_cached(*, plan: Plan, parts: tuple, read):

@@ -9,13 +9,13 @@ from django import template
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
 from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils.formats import number_format
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from indicators.models import ReportState
+from plans.formatting import NO_VALUE, khmer_digits_shown, number_text, share_text
 from reports.dashboards.charts import STATUS_COLOURS, percent, status_label
 
 register = template.Library()
@@ -23,51 +23,51 @@ register = template.Library()
 
 @register.filter
 def pct(value) -> str:
-    """A stored fraction as a percentage: 0.345 → "34.5 %"; "—" for none."""
-    return _pct(value, get_language())
+    """A stored fraction as a percentage: 0.345 → "34.5 %"; "—" for none
+    (plans.formatting.share_text, as the charts)."""
+    return _pct(value, get_language(), khmer_digits_shown())
 
 
-def _pct(value, language: str | None) -> str:
+def _pct(value, language: str | None, khmer: bool) -> str:
     if value is None or value == "":
-        return "—"
-    return _percentage(percent(float(value)), language)
+        return NO_VALUE
+    return _percentage(float(value), language, khmer)
 
 
 # A page shows a hundred or more percentages, most of them seen before (one
-# decimal, 0–150 %): formatting each anew for the language is most of their cost.
+# decimal, 0–150 %): formatting each anew is most of their cost. The language
+# and the digits are in the key: the text depends on them.
 @lru_cache(maxsize=4096)
-def _percentage(shown: float, language: str | None) -> str:
-    return f"{number_format(shown, decimal_pos=0 if shown == int(shown) else 1, force_grouping=True)} %"
+def _percentage(fraction: float, language: str | None, khmer: bool) -> str:
+    return share_text(fraction)
 
 
 @register.simple_tag
 def pct_pair_cells(pairs):
     """A table row's cells of "achieved / expected" percentages, one per pair.
     One tag for the row: the trend table has a cell per node and quarter."""
-    language = get_language()
+    language, khmer = get_language(), khmer_digits_shown()
     return format_html_join(
         "",
         '<td class="text-end text-nowrap">{} / {}</td>',
-        ((_pct(achieved, language), _pct(expected, language)) for achieved, expected in pairs),
+        ((_pct(achieved, language, khmer), _pct(expected, language, khmer)) for achieved, expected in pairs),
     )
 
 
 @register.filter
 def num(value) -> str:
     """A figure: grouped thousands, at most two decimals, none when whole;
-    strings (a suppressed "<5") pass through; "—" for none."""
-    if value is None or value == "":
-        return "—"
-    if isinstance(value, str):
-        return value
-    return _figure(round(float(value), 2), get_language())
+    strings (a suppressed "<5") pass through; "—" for none
+    (plans.formatting.number_text, as the charts)."""
+    if value is None or value == "" or isinstance(value, str):
+        return number_text(value)
+    return _figure(value, get_language(), khmer_digits_shown())
 
 
 # As with percentages: an indicator page shows hundreds of figures, many alike.
 @lru_cache(maxsize=4096)
-def _figure(value: float, language: str | None) -> str:
-    decimals = next(d for d in (0, 1, 2) if round(value, d) == value)
-    return number_format(value, decimal_pos=decimals, force_grouping=True)
+def _figure(value, language: str | None, khmer: bool) -> str:
+    return number_text(value, 2)
 
 
 @register.simple_tag

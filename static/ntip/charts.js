@@ -20,11 +20,27 @@
     };
   }
 
+  // Plotly's own words (the tooltip of its one button) in the page's language,
+  // given by the page (templates/reports/dashboards/_chart.html), not a catalogue.
+  var localised = false;
+  function localise(node) {
+    var lang = document.documentElement.lang || "en";
+    var label = node.dataset.downloadLabel;
+    if (localised || !label || lang.slice(0, 2) === "en") { return; }
+    Plotly.register({
+      moduleType: "locale",
+      name: lang,
+      dictionary: {"Download plot as a PNG": label, "Download plot": label}
+    });
+    localised = true;
+  }
+
   function draw() {
     if (typeof Plotly === "undefined") { return; }
     document.querySelectorAll("[data-chart]").forEach(function (node) {
       var spec = document.getElementById(node.dataset.chart);
       if (!spec) { return; }
+      localise(node);
       var figure = JSON.parse(spec.textContent);
       // The room the chart will take, kept before it is drawn; set here, not in
       // a style="…" attribute, which the Content-Security-Policy does not apply.

@@ -5,9 +5,12 @@
 (function () {
   "use strict";
 
-  // Same reading as the server: digits with an optional decimal point.
+  // Same reading as the server: digits with an optional decimal point, Khmer
+  // digits (០–៩) read as 0–9 (plans/formatting.py, ascii_digits).
   function parse(text) {
-    text = text.trim();
+    text = text.trim().replace(/[\u17E0-\u17E9]/g, function (d) {
+      return String(d.charCodeAt(0) - 0x17E0);
+    });
     if (text === "") return 0;
     if (!/^\d+(\.\d+)?$/.test(text)) return NaN;
     return parseFloat(text);

@@ -37,6 +37,7 @@ def test_every_role_reads_an_indicator_with_its_original_and_revised_targets(cli
         "direction": "INCREASE",
         "frequency": "QUARTERLY",
         "unit": "",
+        "unit_km": "",
         "baseline": "0.0000",
         "baseline_year": None,
         "lead": "MOI",

@@ -73,6 +73,7 @@ def test_one_plan_comes_with_its_whole_tree_in_plan_order(client, read_plan, par
             "weight": "1.000",
             "measure": "NUMBER",
             "unit": "",
+            "unit_km": "",
             "lead": "MOI",
         }
     ]

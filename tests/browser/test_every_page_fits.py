@@ -7,15 +7,14 @@ import io
 import pytest
 from django.core.management import call_command
 
-from indicators.models import QuarterlyReport, ReportState
 from plans.models import User
 from tests.browser.conftest import sign_in
 from tests.browser.test_dashboard_pages import open_and_check
 from tests.conftest import PASSWORD
+from tests.menu_pages import PLAN, menu_pages
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-PLAN = "NSP-2024-2028"
 WIDTHS = (1366, 390)
 
 
@@ -28,39 +27,6 @@ def demo():
         user.save()
 
 
-def pages_for(username: str) -> list[str]:
-    """The pages each role reaches from the menu, the open quarter (2026-Q3)
-    and the published one (2026-Q2) both."""
-    dashboards = [
-        "/",
-        "/dashboards/",
-        f"/dashboards/{PLAN}/",
-        f"/dashboards/{PLAN}/organisations/",
-        f"/dashboards/{PLAN}/pillars/P1/",
-        f"/dashboards/{PLAN}/objectives/O2.1/",
-        f"/dashboards/{PLAN}/indicators/I2.1.1/",
-        f"/dashboards/{PLAN}/indicators/I1.2.1/",  # a milestone
-        f"/dashboards/{PLAN}/organisations/MOI/",
-        f"/dashboards/{PLAN}/justice-chain/",
-        f"/plans/{PLAN}/",
-    ]
-    if username != "partner":
-        # The open quarter: partners may not see it (a 404, tested elsewhere).
-        dashboards.append(f"/dashboards/{PLAN}/?period=2026-Q3")
-    if username == "reviewer":
-        submitted = QuarterlyReport.objects.filter(state=ReportState.SUBMITTED).order_by("pk").first()
-        return [
-            *dashboards,
-            "/review/",
-            f"/review/reports/{submitted.pk}/",
-            f"/review/status/?plan={PLAN}",
-            f"/review/status/{PLAN}/2026-Q3/publish/",
-        ]
-    if username == "focal":
-        return [*dashboards, "/reports/", f"/reports/MOI/{PLAN}/2026-Q3/"]
-    return dashboards
-
-
 @pytest.mark.parametrize("width", WIDTHS)
 @pytest.mark.parametrize("username", ["reviewer", "focal", "partner"])
 def test_every_page_fits_the_screen_and_passes_axe(browser, live_server, demo, username, width):
@@ -70,7 +36,7 @@ def test_every_page_fits_the_screen_and_passes_axe(browser, live_server, demo, u
     page.console_errors = []
     page.on("pageerror", lambda error: page.console_errors.append(str(error)))
     sign_in(page, username, PASSWORD)
-    for url in pages_for(username):
+    for url in menu_pages(username):
         open_and_check(page, url)
         overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 0, f"{url} at {width} px is {overflow} px wider than the screen"

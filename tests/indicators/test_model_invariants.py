@@ -1,10 +1,12 @@
 """Indicators, targets and report lines refuse what the scoring rule cannot score."""
 
+import unicodedata
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils import translation
 
 from indicators.models import (
     ActivityUpdate,
@@ -152,3 +154,21 @@ def test_cell_key_is_the_same_whatever_the_order_of_dimensions():
     assert cell_key({"age_group": "U15", "sex": "F"}) == "age_group=U15;sex=F"
     assert cell_categories("age_group=U15;sex=F") == {"age_group": "U15", "sex": "F"}
     assert cell_key({}) == ""
+
+
+def test_the_unit_is_shown_in_khmer_to_a_khmer_reader_and_in_english_where_it_has_none():
+    counted = build_indicator(unit="people", unit_km="នាក់")
+    uncounted = build_indicator(unit="people", unit_km="")
+    with translation.override("km"):
+        assert (counted.display_unit, uncounted.display_unit) == ("នាក់", "people")
+    with translation.override("en"):
+        assert (counted.display_unit, uncounted.display_unit) == ("people", "people")
+
+
+def test_the_khmer_unit_is_normalised_as_names_are():
+    # Marks typed out of their canonical order (ATTHACAN before COENG): NFC reorders them.
+    typed = " \u1780\u17dd\u17d2\u1780 "
+    indicator = build_indicator(unit=" cases ", unit_km=typed)
+    indicator.full_clean()
+    assert (indicator.unit, indicator.unit_km) == ("cases", unicodedata.normalize("NFC", typed.strip()))
+    assert indicator.unit_km != typed.strip()

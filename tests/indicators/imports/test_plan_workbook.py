@@ -234,6 +234,64 @@ def test_a_changed_row_updates_the_object_with_that_code(tmp_path, admin_user):
     assert Target.objects.get(indicator__code="I1", year=2024).value == 120
 
 
+def categories_km(dimension: str) -> list[tuple[str, str, str]]:
+    return list(Category.objects.filter(dimension__code=dimension).values_list("code", "name", "name_km"))
+
+
+def test_a_category_takes_its_khmer_name_after_a_second_equals_sign(tmp_path, admin_user):
+    sheets = plan_sheets()
+    sheets["dimensions"][1][3] = "F=Female=ស្រី; M=Male"
+
+    result = plan_workbook_import(actor=admin_user, path_or_file=write_workbook(tmp_path / "a.xlsx", sheets))
+
+    assert result.ok, result.errors
+    assert categories_km("sex") == [("F", "Female", "ស្រី"), ("M", "Male", "")]
+
+
+def test_a_category_without_a_khmer_part_keeps_its_khmer_name(tmp_path, admin_user):
+    # A workbook written before categories carried Khmer names still imports,
+    # and leaves the Khmer names as they are.
+    sheets = plan_sheets()
+    sheets["dimensions"][1][3] = "F=Female=ស្រី;M=Male=ប្រុស"
+    plan_workbook_import(actor=admin_user, path_or_file=write_workbook(tmp_path / "a.xlsx", sheets))
+
+    again = plan_workbook_import(
+        actor=admin_user, path_or_file=write_workbook(tmp_path / "b.xlsx", plan_sheets())
+    )
+
+    assert again.ok, again.errors
+    assert again.updated == {} and again.unchanged["categories"] == 4
+    assert categories_km("sex") == [("F", "Female", "ស្រី"), ("M", "Male", "ប្រុស")]
+
+
+def test_a_changed_or_emptied_khmer_part_updates_the_category(tmp_path, admin_user):
+    sheets = plan_sheets()
+    sheets["dimensions"][1][3] = "F=Female=ស្រី;M=Male=ប្រុស"
+    plan_workbook_import(actor=admin_user, path_or_file=write_workbook(tmp_path / "a.xlsx", sheets))
+    sheets["dimensions"][1][3] = "F=Female=នារី;M=Male="
+
+    result = plan_workbook_import(actor=admin_user, path_or_file=write_workbook(tmp_path / "b.xlsx", sheets))
+
+    assert result.ok, result.errors
+    # The dimension's row counts as updated, as when a category's English name changes.
+    assert result.updated == {"dimensions": 1, "categories": 2}
+    assert categories_km("sex") == [("F", "Female", "នារី"), ("M", "Male", "")]
+
+
+@pytest.mark.parametrize("categories", ["F=Female=ស្រី=x", "F==ស្រី", "F"])
+def test_a_badly_written_category_is_refused_on_its_row(tmp_path, admin_user, categories):
+    sheets = plan_sheets()
+    sheets["dimensions"][1][3] = categories
+    before = tree_rows()
+
+    result = plan_workbook_import(actor=admin_user, path_or_file=write_workbook(tmp_path / "a.xlsx", sheets))
+
+    assert not result.ok
+    assert {(sheet, line) for sheet, line, _column in error_places(result)} == {("dimensions", 2)}
+    assert "CODE=English name=Khmer name" in result.errors[0].message
+    assert tree_rows() == before
+
+
 def test_an_unknown_column_is_refused_and_nothing_is_written(tmp_path, admin_user):
     sheets = plan_sheets()
     sheets["pillars"][0].append("colour")

@@ -45,7 +45,8 @@ def plan_as_data(code: str) -> dict:
         "dimensions": sorted(Dimension.objects.values_list("code", "name", "name_km")),
         # The order of a dimension's categories, not the numbers that give it.
         "categories": [
-            (c.dimension.code, c.code, c.name) for c in Category.objects.select_related("dimension")
+            (c.dimension.code, c.code, c.name, c.name_km)
+            for c in Category.objects.select_related("dimension")
         ],
         "pillars": list(
             Pillar.objects.filter(**nodes)
@@ -68,6 +69,7 @@ def plan_as_data(code: str) -> dict:
                 i.direction,
                 i.frequency,
                 i.unit,
+                i.unit_km,
                 i.baseline,
                 i.baseline_year,
                 i.lead.code,
@@ -142,12 +144,12 @@ def small_factory_plan() -> Plan:
     moi = OrganisationFactory(code="MOI", name="Ministry of Interior", name_km="ក្រសួងមហាផ្ទៃ")
     moj = OrganisationFactory(code="MOJ", name="=Ministry of Justice")  # a name Excel would run as a formula
     sex = DimensionFactory(code="sex", name="Sex")
-    CategoryFactory(dimension=sex, code="F", name="Female", position=0)
+    CategoryFactory(dimension=sex, code="F", name="Female", name_km="ស្រី", position=0)
     CategoryFactory(dimension=sex, code="M", name="Male", position=1)
     pillar = PillarFactory(plan=plan, code="P1", name="Prevention", weight=Decimal("2.5"), position=1)
     objective = ObjectiveFactory(pillar=pillar, code="O1", name="Fewer victims", position=1)
     victims = IndicatorFactory(
-        objective=objective, code="I1", lead=moi, unit="persons", counts_people=True,
+        objective=objective, code="I1", lead=moi, unit="persons", unit_km="នាក់", counts_people=True,
         baseline=Decimal("12.5"), baseline_year=2023, position=1, targets=[10, 20, 30, 40, 50.25],
     )  # fmt: skip
     victims.contributors.set([moj])
@@ -177,6 +179,35 @@ def test_the_demo_plan_exported_and_imported_into_an_empty_database_is_the_same_
     call_command("seed_demo", stdout=io.StringIO())
 
     assert_round_trip(PLAN_CODE, tmp_path)
+
+
+def test_the_indicators_sheet_carries_the_khmer_unit_after_the_english_one(db):
+    plan = small_factory_plan()
+
+    rows = workbook_cells(plan_workbook_export(plan=plan))["indicators"]
+
+    header = list(rows[0])
+    assert header[header.index("unit") + 1] == "unit_km"
+    victims = dict(zip(header, rows[1], strict=True))
+    assert (victims["code"], victims["unit"], victims["unit_km"]) == ("I1", "persons", "នាក់")
+
+
+def test_a_workbook_without_the_unit_km_column_imports_and_keeps_the_khmer_units(tmp_path):
+    plan = small_factory_plan()
+    path = tmp_path / "plan.xlsx"
+    path.write_bytes(plan_workbook_export(plan=plan))
+    workbook = load_workbook(path)
+    sheet = workbook["indicators"]
+    header = [cell.value for cell in sheet[1]]
+    sheet.delete_cols(header.index("unit_km") + 1)
+    sheet["A2"].offset(column=header.index("unit")).value = "victims"  # a change, to update the row
+    workbook.save(path)
+
+    result = plan_workbook_import(actor=None, path_or_file=path)
+
+    assert result.ok, result.errors[:5]
+    victims = Indicator.objects.get(plan=plan, code="I1")
+    assert (victims.unit, victims.unit_km) == ("victims", "នាក់")
 
 
 def test_a_name_starting_with_equals_is_written_as_text_not_a_formula(db):
@@ -535,5 +566,6 @@ def test_the_admin_export_of_a_sheet_has_the_workbooks_columns(client, admin_use
 
 INDICATOR_COLUMNS = [
     "code", "objective", "name", "name_km", "measure", "aggregation", "direction", "frequency", "unit",
-    "baseline", "baseline_year", "lead", "contributors", "disaggregation", "weight", "counts_people",
+    "unit_km", "baseline", "baseline_year", "lead", "contributors", "disaggregation", "weight",
+    "counts_people",
 ]  # fmt: skip

@@ -552,3 +552,21 @@ def test_a_file_into_four_times_as_many_reports_makes_no_more_queries(
         2
     }
 
+
+def test_khmer_digits_in_a_text_cell_are_read_as_the_number(tmp_path, plan, focal_point):
+    values = [
+        VALUE_HEADER,
+        ["I-SUM", "MOI", "2025-Q2", "១២", "", "", ""],
+        ["I-PCT", "MOI", "2025-Q2", "៥៥.៥", "", "", ""],
+    ]
+    updates = [UPDATE_HEADER, ["A1", "MOI", "2025-Q2", "IN_PROGRESS", "៤០", ""]]
+    result = values_import(
+        actor=focal_point, path_or_file=values_file(tmp_path, values=values, updates=updates)
+    )
+
+    assert result.ok, result.errors
+    assert dict(IndicatorValue.objects.values_list("indicator__code", "value")) == {
+        "I-SUM": Decimal("12"),
+        "I-PCT": Decimal("55.5"),
+    }
+    assert ActivityUpdate.objects.get().percent_complete == 40

@@ -197,7 +197,10 @@ def test_a_reminder_recorded_by_a_parallel_run_is_not_sent_again(nsp, ministry, 
     ReminderSent.objects.create(organisation=ministry, period=nsp["q2"], kind=ReminderKind.BEFORE_DEADLINE)
 
     reminder = reminder_send(
-        organisation=ministry, period=nsp["q2"], kind=ReminderKind.BEFORE_DEADLINE, recipients=["a@b.kh"]
+        organisation=ministry,
+        period=nsp["q2"],
+        kind=ReminderKind.BEFORE_DEADLINE,
+        recipients=[UserFactory(organisation=ministry, email="a@b.kh")],
     )
 
     assert reminder is None and mailoutbox == []
@@ -208,7 +211,7 @@ def test_a_reminder_that_could_not_be_sent_is_tried_again_next_run(nsp, people, 
     def mail_server_down(*args, **kwargs):
         raise smtplib.SMTPServerDisconnected("connection lost")
 
-    monkeypatch.setattr(reminders, "send_mail", mail_server_down)
+    monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", mail_server_down)
     assert reminders_send(today=REMINDER_DAY) == []
     assert not ReminderSent.objects.exists()
 

@@ -13,8 +13,8 @@ PROVENANCE = ["submitted_by", "submitted_at", "approved_by", "approved_at"]
 COLUMNS = {
     "structure": [
         "level", "code", "parent", "name", "name_km", "weight", "lead", "measure", "aggregation",
-        "direction", "frequency", "unit", "baseline", "baseline_year", "counts_people", "start", "end",
-        "budget_usd",
+        "direction", "frequency", "unit", "unit_km", "baseline", "baseline_year", "counts_people", "start",
+        "end", "budget_usd",
     ],
     "values": [
         "indicator", "indicator_name", "organisation", "organisation_name", "period", "sex", "value", "note",

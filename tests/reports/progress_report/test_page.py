@@ -131,7 +131,9 @@ def test_the_page_runs_a_fixed_number_of_queries_whatever_the_plans_size(
 
 def test_a_khmer_reader_gets_the_page_and_the_workbook_in_khmer(client, plan, partner):
     plan.pillars.filter(code="P1").update(name_km="សសរស្តម្ភទី១")
-    client.cookies["django_language"] = "km"
+    # A signed-in user reads their own language (plans/languages.py), not the cookie's.
+    partner.language = "km"
+    partner.save(update_fields=["language"])
     client.force_login(partner)
 
     response = client.get(URL + "?period=2024-Q4")
