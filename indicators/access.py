@@ -1,4 +1,4 @@
-"""Who may see which quarterly reports, evidence files and review comments.
+"""Who may see which quarterly reports, evidence files, import jobs and review comments.
 
 Every page, API view, import and selector reads reports and evidence through
 these (the dashboards too); the roles themselves are in plans/access.py.
@@ -10,10 +10,11 @@ from django.utils.translation import gettext as _
 
 from indicators.models import (
     Evidence,
+    ImportJob,
     QuarterlyReport,
     ReportState,
 )
-from plans.access import user_is_secretariat
+from plans.access import user_fills_in_reports, user_is_secretariat
 from plans.models import Role
 
 
@@ -44,6 +45,14 @@ def evidence_for_user(user) -> QuerySet[Evidence]:
     return Evidence.objects.filter(report__in=reports_for_user(user)).select_related(
         "report__organisation", "report__period__plan"
     )
+
+
+def import_jobs_for_user(user) -> QuerySet[ImportJob]:
+    """The import jobs a user may open: their own uploads (only those who
+    fill in reports upload)."""
+    if not user_fills_in_reports(user):
+        return ImportJob.objects.none()
+    return ImportJob.objects.filter(created_by=user)
 
 
 def report_get_for_user_or_404(

@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from indicators.access import import_jobs_for_user
 from indicators.imports.services import progress_key
 from indicators.models import (
     ActivityUpdate,
@@ -25,7 +26,6 @@ from indicators.models import (
 )
 from indicators.quarterly_report.expected import report_expected_activities, report_expected_indicators
 from indicators.quarterly_report.services import indicator_cells
-from plans.access import user_fills_in_reports
 from plans.models import Organisation, Plan
 from strategies.models import Activity
 
@@ -159,14 +159,6 @@ def organisation_approved_workbook(*, plan: Plan, organisation: Organisation) ->
     for update in updates:
         workbook.updates.append(activity_row(update.activity, organisation, update.report.period, update))
     return workbook
-
-
-def import_jobs_for_user(user):
-    """The import jobs a user may open: their own uploads (only those who
-    fill in reports upload)."""
-    if not user_fills_in_reports(user):
-        return ImportJob.objects.none()
-    return ImportJob.objects.filter(created_by=user)
 
 
 def import_job_get_for_user_or_404(user, pk: int) -> ImportJob:
