@@ -75,15 +75,17 @@ def organisation_code(user) -> str | None:
     organisation_id = getattr(user, "organisation_id", None)
     if organisation_id is None:
         return None
+    # The organisation loaded with the user (the sign-in backend and the API
+    # token load it) is the truth; the process's memo only spares a query.
+    loaded = user._state.fields_cache.get("organisation")
+    if loaded is not None:
+        _organisation_codes[organisation_id] = loaded.code
+        return loaded.code
     if organisation_id not in _organisation_codes:
-        cached = user._state.fields_cache.get("organisation")
-        if cached is not None:
-            _organisation_codes[organisation_id] = cached.code
-        else:
-            from plans.models import Organisation
+        from plans.models import Organisation
 
-            code = Organisation.objects.filter(pk=organisation_id).values_list("code", flat=True).first()
-            if code is None:
-                return None
-            _organisation_codes[organisation_id] = code
+        code = Organisation.objects.filter(pk=organisation_id).values_list("code", flat=True).first()
+        if code is None:
+            return None
+        _organisation_codes[organisation_id] = code
     return _organisation_codes[organisation_id]

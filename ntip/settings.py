@@ -231,6 +231,9 @@ EVIDENCE_TYPES = {
 IMPORT_MAX_BYTES = envint("IMPORT_MAX_BYTES", 10 * 1024 * 1024)
 IMPORT_MAX_ROWS = envint("IMPORT_MAX_ROWS", 50_000)
 IMPORT_BACKGROUND_ROWS = envint("IMPORT_BACKGROUND_ROWS", 2_000)
+# An uploaded values file is deleted this many days after its import finished
+# (at the uploader's next upload): it holds victims' and survivors' figures.
+IMPORT_FILES_KEPT_DAYS = envint("IMPORT_FILES_KEPT_DAYS", 7)
 # Exports (docs/exports.md): one of more rows than this is written by a worker
 # (the API answers 202, the page shows its progress); with tasks inline every
 # export is answered at once. Each user keeps their newest exports for a while.

@@ -67,6 +67,7 @@ def import_job_start(*, actor, plan: Plan, uploaded_file, report: QuarterlyRepor
     )
     if report is not None:
         import_jobs_abandoned_close(report=report)
+    import_files_prune(user_id=actor.pk)
     job.file.save(job.original_name or "values", uploaded_file, save=False)
     try:
         with transaction.atomic():
@@ -84,6 +85,27 @@ def import_job_start(*, actor, plan: Plan, uploaded_file, report: QuarterlyRepor
         raise ImportRefused(already_running_message()) from None
     job.refresh_from_db()
     return job
+
+
+# Done with: the file is not needed again (the job's page shows its result).
+FINISHED = (ImportJob.State.DONE, ImportJob.State.REFUSED, ImportJob.State.FAILED)
+
+
+def import_files_prune(*, user_id: int) -> int:
+    """Delete the uploaded files of a user's imports finished more than
+    IMPORT_FILES_KEPT_DAYS ago: a values file holds the figures of victims
+    and survivors, and is kept no longer than its import needs it. The jobs
+    stay, with their results; a checked file waiting to be confirmed is kept."""
+    cutoff = timezone.now() - datetime.timedelta(days=settings.IMPORT_FILES_KEPT_DAYS)
+    done = ImportJob.objects.filter(
+        created_by_id=user_id, state__in=FINISHED, finished_at__lt=cutoff
+    ).exclude(file="")
+    pruned = 0
+    for job in done:
+        job.file.delete(save=False)
+        ImportJob.objects.filter(pk=job.pk).update(file="")
+        pruned += 1
+    return pruned
 
 
 def import_jobs_abandoned_close(*, report: QuarterlyReport) -> None:

@@ -8,6 +8,7 @@ job page; nobody imports for an organisation not theirs."""
 import datetime
 import io
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -408,3 +409,30 @@ def test_an_upload_abandoned_by_a_dead_worker_does_not_block_the_report_for_ever
     stuck.refresh_from_db()
     assert stuck.state == ImportJob.State.FAILED
     assert job.pk != stuck.pk and job.state == ImportJob.State.CHECKED
+
+
+def test_an_uploaded_file_is_deleted_a_week_after_its_import_and_its_result_kept(
+    client, draft, focal_point, settings, tmp_path
+):
+    """A values file holds survivors' figures: it is kept while its import
+    needs it (a checked file waits to be confirmed), then deleted."""
+    settings.MEDIA_ROOT = tmp_path
+    client.force_login(focal_point)
+    file = filled_in(download(client, draft), {"I-SUM": 12})
+    done = job_of(upload(client, draft, file))
+    client.post(reverse("imports:import_job_confirm", kwargs={"pk": done.pk}))
+    done.refresh_from_db()
+    uploaded, result = Path(done.file.path), done.result
+    assert done.state == ImportJob.State.DONE and uploaded.exists()
+
+    eight_days_ago = done.finished_at - datetime.timedelta(days=settings.IMPORT_FILES_KEPT_DAYS + 1)
+    ImportJob.objects.filter(pk=done.pk).update(finished_at=eight_days_ago)
+    file.seek(0)
+    waiting = job_of(upload(client, draft, file))
+
+    done.refresh_from_db()
+    assert not done.file and not uploaded.exists()
+    assert done.result == result
+    page = client.get(reverse("imports:import_job", kwargs={"pk": done.pk}))
+    assert page.status_code == 200 and done.original_name in page.content.decode()
+    assert waiting.state == ImportJob.State.CHECKED and Path(waiting.file.path).exists()
