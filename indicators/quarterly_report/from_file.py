@@ -14,7 +14,7 @@ costs a few dozen queries, not twenty per report.
 
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -29,14 +29,13 @@ from indicators.quarterly_report.services import (
     LinesWrite,
     TransitionNotAllowed,
     lines_errors,
-    report_reload,
     reports_lines_write,
     require_period_begun,
 )
 from indicators.quarterly_report.workflow import require_reviewer, transition
 from plans.access import user_can_edit_report
 from plans.models import Organisation, Plan, ReportingPeriod
-from plans.services import audit_record_many, scores_mark_stale
+from plans.services import audit_record_many
 
 # Stored with the report's history; kept in English like the other event comments.
 IMPORTED_AS_APPROVED = "imported as approved"
@@ -69,7 +68,14 @@ class ReportsRefused(Exception):
 def reports_fill_errors(*, plan: Plan, fills: list[ReportFill], approve: bool) -> dict[tuple[int, int], dict]:
     """What stops each report's lines from being stored, all at once: the
     check report_save runs on a form (a dry run of the import asks only this)."""
-    expectations = PlanExpectations(plan.pk, finishing=approved_finishing(fills) if approve else None)
+    return fills_errors(fills, fills_expectations(plan, fills, approve=approve))
+
+
+def fills_expectations(plan: Plan, fills: list[ReportFill], *, approve: bool) -> PlanExpectations:
+    return PlanExpectations(plan.pk, finishing=approved_finishing(fills) if approve else None)
+
+
+def fills_errors(fills: list[ReportFill], expectations: PlanExpectations) -> dict[tuple[int, int], dict]:
     errors = {}
     for fill in fills:
         found = lines_errors(
@@ -111,7 +117,10 @@ def reports_fill(
     to the caller (once for the file). ``reason`` goes into each line's history.
     """
     reports_fill_check_actor(actor, fills, approve=approve)
-    errors = reports_fill_errors(plan=plan, fills=fills, approve=approve)
+    # Read once: the checks and the writes ask the same of it (which
+    # indicators each report owes; ``finishing`` changes only activities).
+    expectations = fills_expectations(plan, fills, approve=approve)
+    errors = fills_errors(fills, expectations)
     if errors:
         raise ReportsRefused(errors)
     reports = reports_open_many(actor=actor, plan=plan, fills=fills)
@@ -121,7 +130,6 @@ def reports_fill(
         actor=actor,
         reports=[reports[fill.key] for fill in fills if fill.indicator_lines or fill.activity_lines],
     )
-    expectations = PlanExpectations(plan.pk)
     reports_lines_write(
         actor=actor,
         writes=[
@@ -249,29 +257,3 @@ def report_record_imported_approval(*, actor, report: QuarterlyReport) -> None:
         },
     )
     report.line_comments.all().delete()
-
-
-def report_import(
-    *,
-    actor,
-    organisation: Organisation,
-    period: ReportingPeriod,
-    indicator_lines: list[IndicatorLine],
-    activity_lines: list[ActivityLine],
-    approve: bool,
-    mark_scores_stale: bool = True,
-    reason: str = "",
-) -> QuarterlyReport:
-    """One report's figures from a file (reports_fill for one), the plan's
-    scores marked stale from its period on when stored as approved. The
-    refusal of its lines is a ValidationError, as report_save's."""
-    report = QuarterlyReport.objects.filter(organisation=organisation, period=period).first()
-    fill = ReportFill(organisation, period, report, indicator_lines, activity_lines)
-    try:
-        (report,) = reports_fill(actor=actor, plan=period.plan, fills=[fill], approve=approve, reason=reason)
-    except ReportsRefused as refused:
-        raise ValidationError(refused.errors[fill.key]) from None
-    report_reload(report)
-    if approve and mark_scores_stale:
-        scores_mark_stale(plan_id=period.plan_id, from_index=period.index)
-    return report

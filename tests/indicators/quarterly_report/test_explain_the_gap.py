@@ -13,7 +13,7 @@ from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
 from indicators.models import IndicatorValue, QuarterlyReport, ReportEvent
-from indicators.quarterly_report.from_file import report_import
+from indicators.quarterly_report.from_file import ReportFill, reports_fill
 from indicators.quarterly_report.selectors import indicators_to_explain
 from indicators.quarterly_report.services import IndicatorLine, report_open, report_save
 from indicators.quarterly_report.workflow import (
@@ -398,14 +398,8 @@ def test_the_api_refuses_submit_with_the_missing_explanations_by_code(nsp, draft
 
 def test_historical_figures_imported_as_approved_need_no_explanation(nsp, ministry, admin_user):
     # The secretariat approves them as it imports them, and a values file holds no reasons.
-    report = report_import(
-        actor=admin_user,
-        organisation=ministry,
-        period=nsp["q2"],
-        indicator_lines=lines(nsp),
-        activity_lines=[],
-        approve=True,
-    )
+    fill = ReportFill(ministry, nsp["q2"], None, lines(nsp), [])
+    (report,) = reports_fill(actor=admin_user, plan=nsp["q2"].plan, fills=[fill], approve=True)
 
     assert report.state == "APPROVED"
     assert not IndicatorValue.objects.filter(report=report).exclude(gap_reason="").exists()
