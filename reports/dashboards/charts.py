@@ -142,11 +142,6 @@ def status_text(status: str | None) -> str:
     return f"{symbol} {status_label(status)}"
 
 
-def percent_text(value: float | None) -> str:
-    """A stored fraction as the pages write it (plans.formatting.share_text)."""
-    return share_text(value)
-
-
 def _breaks_between(before: str, after: str) -> bool:
     """May a line break between these two characters of one long word? Not
     before a combining mark (a Khmer vowel sign) nor after a Khmer COENG (the
@@ -230,8 +225,8 @@ def overall_figure(row) -> dict:
 
 def overall_summary(row) -> str:
     return _("progress %(achieved)s against %(expected)s expected: %(status)s") % {
-        "achieved": percent_text(row.progress),
-        "expected": percent_text(row.expected),
+        "achieved": share_text(row.progress),
+        "expected": share_text(row.expected),
         "status": status_text(row.status),
     }
 
@@ -249,11 +244,11 @@ def progress_bars_figure(rows) -> dict:
     as many lines as they need; the chart grows with them."""
     lines = [wrapped_lines(r.code, r.name) for r in rows]
     labels = ["<br>".join(label) for label in lines]
-    words = [f"{percent_text(r.progress)}<br>{status_text(r.status)}" for r in rows]
+    words = [f"{share_text(r.progress)}<br>{status_text(r.status)}" for r in rows]
     # The words stand in the right margin, beyond the 100 % line: the bars have
     # the rest of the width.
     words_width = max(
-        (len(w) for r in rows for w in (percent_text(r.progress), status_text(r.status))), default=0
+        (len(w) for r in rows for w in (share_text(r.progress), status_text(r.status))), default=0
     )
     row_heights = [max(48, LINE_PIXELS * len(label) + 20) for label in lines]
     return figure(
@@ -270,7 +265,7 @@ def progress_bars_figure(rows) -> dict:
                 },
                 "hovertext": [f"{r.code} {r.name}" for r in rows],
                 # Figures in hover texts are the formatter's, as in the tables.
-                "customdata": [percent_text(r.achieved) for r in rows],
+                "customdata": [share_text(r.achieved) for r in rows],
                 "hovertemplate": "%{hovertext}: %{customdata}<extra></extra>",
             },
             {
@@ -285,7 +280,7 @@ def progress_bars_figure(rows) -> dict:
                     "color": EXPECTED_COLOUR,
                     "line": {"width": 3, "color": EXPECTED_COLOUR},
                 },
-                "customdata": [percent_text(r.expected) for r in rows],
+                "customdata": [share_text(r.expected) for r in rows],
                 "hovertemplate": _("Expected: %(value)s") % {"value": "%{customdata}"} + "<extra></extra>",
             },
             {
@@ -333,8 +328,7 @@ def progress_bars_figure(rows) -> dict:
 
 def progress_bars_summary(rows) -> str:
     return "; ".join(
-        f"{r.code} {percent_text(r.progress)} / {percent_text(r.expected)}, {status_text(r.status)}"
-        for r in rows
+        f"{r.code} {share_text(r.progress)} / {share_text(r.expected)}, {status_text(r.status)}" for r in rows
     )
 
 
@@ -353,7 +347,7 @@ def trend_figure(periods: list[str], series) -> dict:
                 "legendgroup": s.code,
                 "x": periods,
                 "y": [percent(v) for v in s.achieved],
-                "customdata": [percent_text(v) for v in s.achieved],
+                "customdata": [share_text(v) for v in s.achieved],
                 "line": {"color": colour, "width": 3 if i == 0 else 2},
                 "marker": {"symbol": symbol, "size": 7, "color": colour},
                 "hovertemplate": _("%(code)s achieved in %(period)s: %(value)s")
@@ -370,7 +364,7 @@ def trend_figure(periods: list[str], series) -> dict:
                 "showlegend": False,
                 "x": periods,
                 "y": [percent(v) for v in s.expected],
-                "customdata": [percent_text(v) for v in s.expected],
+                "customdata": [share_text(v) for v in s.expected],
                 "line": {"color": colour, "width": 1.5, "dash": "dash"},
                 "hovertemplate": _("%(code)s expected in %(period)s: %(value)s")
                 % {"code": s.code, "period": "%{x}", "value": "%{customdata}"}
@@ -396,8 +390,8 @@ def trend_summary(periods: list[str], series) -> str:
             _("%(code)s %(achieved)s achieved against %(expected)s expected in %(period)s")
             % {
                 "code": s.code,
-                "achieved": percent_text(s.achieved[-1]),
-                "expected": percent_text(s.expected[-1]),
+                "achieved": share_text(s.achieved[-1]),
+                "expected": share_text(s.expected[-1]),
                 "period": periods[-1],
             }
         )
@@ -450,7 +444,7 @@ def completeness_figure(overall) -> dict:
                 "x": [percent(v) for v in shares],
                 "marker": {"color": [ACTUAL_COLOUR, EXPECTED_COLOUR]},
                 "text": [
-                    f"{percent_text(v)} ({number_text(n)}/{number_text(overall.expected)})"
+                    f"{share_text(v)} ({number_text(n)}/{number_text(overall.expected)})"
                     for v, n in zip(shares, counts, strict=True)
                 ],
                 "textposition": "outside",
@@ -473,9 +467,9 @@ def completeness_summary(overall) -> str:
     ) % {
         "received": number_text(overall.received),
         "expected": number_text(overall.expected),
-        "completeness": percent_text(overall.completeness),
+        "completeness": share_text(overall.completeness),
         "on_time": number_text(overall.on_time),
-        "timeliness": percent_text(overall.timeliness),
+        "timeliness": share_text(overall.timeliness),
     }
 
 

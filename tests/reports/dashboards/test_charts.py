@@ -7,6 +7,7 @@ import unicodedata
 
 from django.core.serializers.json import DjangoJSONEncoder
 
+from plans.formatting import share_text
 from reports.dashboards import charts
 from reports.dashboards.charts import EXPECTED_COLOUR, STATUS_COLOURS, STATUS_ORDER
 from reports.dashboards.indicator import CategoryTotal, DimensionBreakdown, IndicatorPoint, OrganisationSeries
@@ -276,5 +277,5 @@ def test_long_names_wrap_onto_lines_at_words_and_nothing_is_cut_off():
 
 def test_statuses_always_have_words():
     assert charts.status_text(None) == "Not computed"
-    assert charts.percent_text(0.125) == "12.5 %"
-    assert charts.percent_text(None) == "—"
+    assert share_text(0.125) == "12.5 %"
+    assert share_text(None) == "—"
